@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages and Go modules that the lab, the tests and
+# the fuzzers use. Safe to run again; needs root.
+set -euo pipefail
+
+pkgs=(
+	iproute2 tcpdump libpcap-dev
+	dnsmasq-base kea-dhcp4-server isc-dhcp-server udhcpd busybox
+	dhcpcd5 isc-dhcp-client udhcpc
+	runc afl++ clang
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+if ((${#missing[@]})); then
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}"
+fi
+
+cd "$(dirname "$0")/.."
+go mod download
