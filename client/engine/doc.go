@@ -1,0 +1,29 @@
+// Package engine is the unprivileged half of dhcp-client: the process that
+// reads every untrusted byte.
+//
+// The privileged supervisor (package priv) re-executes the binary as
+//
+//	/proc/self/exe engine
+//
+// with exactly four descriptors: stdin and stdout closed, stderr, and at
+// descriptor 3 (EngineFD) its end of a SOCK_SEQPACKET socketpair. Main
+// then runs the engine:
+//
+//  1. it sends the ipc Hello request and reads the Init event (interface,
+//     hardware address, MTU, engine configuration, persisted lease bytes);
+//  2. it draws its random seed from crypto/rand and confines itself with
+//     sandbox.ConfineEngine (no capabilities, a non-root uid and gid,
+//     no_new_privs, Landlock, a seccomp allowlist that kills on anything
+//     else) before it reads its first frame;
+//  3. it runs the RFC 2131 section 4.4 state machine of package
+//     statemachine: each Frame event is checked by frame.Parse (Ethernet,
+//     IPv4 and UDP headers and checksums) and codec.Message.Decode, then
+//     handed to the machine; the machine's timers are Go timers; its
+//     actions become ipc requests (SendPayload, ApplyLease, RemoveLease,
+//     PersistLease, ProbeAddress, Log).
+//
+// The engine never opens a file or a socket. It logs through ipc Log
+// requests, which the supervisor re-logs with component=engine. Packets
+// dropped before or by the machine are counted per reason and logged at
+// debug level at most once per reason per DropLogInterval.
+package engine

@@ -1,0 +1,35 @@
+// Package priv is the privileged supervisor of dhcp-client: the half that
+// holds the sockets and the capability to change the network
+// configuration, and never parses a DHCP message.
+//
+// Main runs it. In order it:
+//
+//  1. takes the validated configuration from package config (a bad
+//     configuration never reaches Main: the command exits with status 2
+//     before any socket is opened);
+//  2. looks up the interface and brings its link up;
+//  3. opens the AF_PACKET socket of package rawsock (IPv4 UDP to port 68
+//     only, locked filter);
+//  4. starts the engine (package engine) as a child process running
+//     /proc/self/exe engine with only stderr and its end of a
+//     SOCK_SEQPACKET socketpair open, and sends it Init;
+//  5. drops the capabilities it no longer needs and installs its own
+//     seccomp allowlist (sandbox.ConfinePrivileged);
+//  6. relays frames to the engine unparsed and carries out the engine's
+//     requests once ipc's Validate has accepted them: SendPayload (a frame
+//     it builds itself with package frame, or a unicast datagram from the
+//     leased address, RFC 2131 section 4.4.5), ApplyLease and RemoveLease
+//     (package netconf and resolv.conf), PersistLease (the lease store),
+//     ProbeAddress (RFC 5227 section 2.1.1) and Log.
+//
+// A request that fails to decode or to validate is never partly applied:
+// the supervisor logs it, kills the engine and starts a new one with
+// back-off (1 s doubling to 30 s). An engine that dies is restarted the
+// same way; the applied lease stays and the new engine resumes from the
+// persisted lease (INIT-REBOOT, RFC 2131 section 4.4.2).
+//
+// In oneshot mode Main returns once a lease is applied, or fails after the
+// timeout. In daemon mode it runs until its context ends (SIGTERM or
+// SIGINT), then tells the engine to stop, releasing the lease only when
+// the configuration asks for it (RFC 2131 section 4.4.6).
+package priv
