@@ -1,0 +1,96 @@
+package lab
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRoutes121(t *testing.T) {
+	gw := netip.MustParseAddr("10.77.1.1")
+	tests := []struct {
+		name   string
+		routes []Route
+		want   []byte
+	}{
+		{"default", []Route{{netip.MustParsePrefix("0.0.0.0/0"), gw}},
+			[]byte{0, 10, 77, 1, 1}},
+		{"slash24", []Route{{netip.MustParsePrefix("192.0.2.0/24"), gw}},
+			[]byte{24, 192, 0, 2, 10, 77, 1, 1}},
+		{"slash9", []Route{{netip.MustParsePrefix("10.128.0.0/9"), gw}},
+			[]byte{9, 10, 128, 10, 77, 1, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, routes121(tt.routes)); diff != "" {
+				t.Errorf("routes121 (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestScopeCheck(t *testing.T) {
+	srv := netip.MustParseAddr("10.77.1.1")
+	tests := []struct {
+		name  string
+		scope Scope
+		err   string
+	}{
+		{"defaults", Scope{}, ""},
+		{"short lease", Scope{LeaseTime: time.Millisecond}, "lease time"},
+		{"injected name", Scope{Domain: "a\ndhcp-range=x"}, "bad name"},
+		{"quote in host", Scope{HostName: `x"y`}, "bad name"},
+		{"small mtu", Scope{MTU: 67}, "mtu"},
+		{"v6 router", Scope{Routers: []netip.Addr{
+			netip.MustParseAddr("::1")}}, "not IPv4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.scope.withDefaults(srv).check()
+			switch {
+			case tt.err == "" && err != nil:
+				t.Errorf("check: %v", err)
+			case tt.err != "" && (err == nil ||
+				!strings.Contains(err.Error(), tt.err)):
+				t.Errorf("check = %v, want error with %q", err, tt.err)
+			}
+		})
+	}
+}
+
+func TestRenderTemplates(t *testing.T) {
+	n := network{
+		Iface:     "sdl1-0s",
+		Subnet:    netip.MustParsePrefix("10.77.5.0/24"),
+		Server:    netip.MustParseAddr("10.77.5.1"),
+		LeaseFile: "/tmp/leases",
+		PidFile:   "/tmp/pid",
+	}
+	s := Scope{LeaseTime: 20 * time.Second}.withDefaults(n.Server)
+	want := map[Kind][]string{
+		Dnsmasq: {"dhcp-range=10.77.5.100,10.77.5.200,255.255.255.0,20",
+			"classless-static-route,192.0.2.0/24,10.77.5.1"},
+		Kea: {`"valid-lifetime": 20,`, `"data": "18C000020A4D0501"`},
+		ISC: {"subnet 10.77.5.0 netmask 255.255.255.0",
+			`option domain-search "lab.example", "example.net";`,
+			"24, 192, 0, 2, 10, 77, 5, 1;"},
+		Udhcpd: {"option lease 20",
+			"option staticroutes 192.0.2.0/24 10.77.5.1"},
+	}
+	for _, k := range Kinds {
+		t.Run(string(k), func(t *testing.T) {
+			b, err := render("../../testdata/lab", k, s, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range want[k] {
+				if !strings.Contains(string(b), w) {
+					t.Errorf("config lacks %q:\n%s", w, b)
+				}
+			}
+		})
+	}
+}
