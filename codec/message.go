@@ -1,6 +1,9 @@
 package codec
 
-import "net/netip"
+import (
+	"net/netip"
+	"strconv"
+)
 
 // Sizes of the wire format (RFC 2131 section 2).
 const (
@@ -79,4 +82,65 @@ type Message struct {
 	File   [128]byte
 
 	Options Options
+}
+
+// Reset clears m to the zero Message, keeping the storage of its Options
+// so a reused Message allocates nothing.
+func (m *Message) Reset() {
+	m.Op, m.HType, m.HLen, m.Hops = 0, 0, 0, 0
+	m.XID, m.Secs, m.Flags = 0, 0, 0
+	m.CIAddr, m.YIAddr = netip.Addr{}, netip.Addr{}
+	m.SIAddr, m.GIAddr = netip.Addr{}, netip.Addr{}
+	m.CHAddr = [16]byte{}
+	m.SName = [64]byte{}
+	m.File = [128]byte{}
+	m.Options.Reset()
+}
+
+// HWAddr returns the client hardware address, CHAddr[:HLen] (RFC 2131
+// section 2), with HLen capped at 16, the size of the chaddr field. The
+// slice aliases m.
+func (m *Message) HWAddr() []byte {
+	return m.CHAddr[:min(int(m.HLen), len(m.CHAddr))]
+}
+
+// Equal reports whether m and n have the same header fields (RFC 2131
+// section 2) and equal Options. The zero Addr equals 0.0.0.0, since both
+// encode the same way.
+func (m *Message) Equal(n *Message) bool {
+	return m.Op == n.Op && m.HType == n.HType && m.HLen == n.HLen &&
+		m.Hops == n.Hops && m.XID == n.XID && m.Secs == n.Secs &&
+		m.Flags == n.Flags &&
+		sameAddr(m.CIAddr, n.CIAddr) && sameAddr(m.YIAddr, n.YIAddr) &&
+		sameAddr(m.SIAddr, n.SIAddr) && sameAddr(m.GIAddr, n.GIAddr) &&
+		m.CHAddr == n.CHAddr && m.SName == n.SName && m.File == n.File &&
+		m.Options.Equal(&n.Options)
+}
+
+// sameAddr compares header addresses, the zero Addr standing for 0.0.0.0.
+func sameAddr(a, b netip.Addr) bool {
+	if !a.IsValid() {
+		a = netip.IPv4Unspecified()
+	}
+	if !b.IsValid() {
+		b = netip.IPv4Unspecified()
+	}
+
+	return a == b
+}
+
+// String returns the RFC 2132 section 9.6 name of t, such as "DHCPACK",
+// or "DHCP(n)" for a type this package does not name.
+func (t MessageType) String() string {
+	names := [...]string{
+		Discover: "DHCPDISCOVER", Offer: "DHCPOFFER",
+		Request: "DHCPREQUEST", Decline: "DHCPDECLINE",
+		Ack: "DHCPACK", Nak: "DHCPNAK",
+		Release: "DHCPRELEASE", Inform: "DHCPINFORM",
+	}
+	if int(t) < len(names) && names[t] != "" {
+		return names[t]
+	}
+
+	return "DHCP(" + strconv.Itoa(int(t)) + ")"
 }

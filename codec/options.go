@@ -121,29 +121,104 @@ func (o *Options) All() iter.Seq2[OptionCode, []byte] {
 // Set sets option c to a copy of v, replacing any earlier value while
 // keeping its place in the order. Pad and End carry no value and are
 // refused with ErrMalformed; ErrFull reports that the value does not fit.
+// v may alias o (for example a slice returned by Get).
 func (o *Options) Set(c OptionCode, v []byte) error {
 	return o.setAt(c, v, -1)
 }
 
 // setAt is Set recording at as the wire offset of the option.
 func (o *Options) setAt(c OptionCode, v []byte, at int) error {
-	if c == OptPad || c == OptEnd {
-		return &OptionError{Code: c, Offset: at, Err: ErrMalformed}
-	}
-	if len(v) > len(o.data)-o.used {
+	if len(v) > maxOptionData {
 		return &OptionError{Code: c, Offset: at, Err: ErrFull}
 	}
 
+	s := o.spans[c]
+	fits := (s.set && len(v) <= int(s.n)) || len(v) <= len(o.data)-o.used
+	if !fits {
+		// Compaction moves values, so keep v safe from it first.
+		var tmp [maxOptionData]byte
+		v = tmp[:copy(tmp[:], v)]
+	}
+
+	dst, err := o.grow(c, len(v), at)
+	if err != nil {
+		return err
+	}
+	copy(dst, v)
+
+	return nil
+}
+
+// grow makes c's value n bytes long, keeping c's place in the order, and
+// returns its storage for the caller to fill. It reuses c's old storage
+// when n fits there, and otherwise takes fresh storage, compacting first
+// when needed. On error o is unchanged.
+func (o *Options) grow(c OptionCode, n, at int) ([]byte, error) {
+	if c == OptPad || c == OptEnd {
+		return nil, &OptionError{Code: c, Offset: at, Err: ErrMalformed}
+	}
+
+	s := &o.spans[c]
+	if s.set && n <= int(s.n) {
+		s.n, s.at = uint16(n), int32(at)
+
+		return o.data[s.off : int(s.off)+n], nil
+	}
+	if n > len(o.data)-o.used {
+		live := 0
+		for _, k := range o.order[:o.count] {
+			if k != c {
+				live += int(o.spans[k].n)
+			}
+		}
+		if n > len(o.data)-live {
+			return nil, &OptionError{Code: c, Offset: at, Err: ErrFull}
+		}
+		s.n = 0
+		o.compact()
+	}
+
+	return o.reserve(c, n, at), nil
+}
+
+// reserve takes n bytes at the end of the used storage for c's value and
+// returns them; the caller has checked that they are free. A value c had
+// before is abandoned until compact reclaims it.
+func (o *Options) reserve(c OptionCode, n, at int) []byte {
 	if !o.spans[c].set {
 		o.order[o.count] = c
 		o.count++
 	}
 	o.spans[c] = optSpan{
-		off: uint16(o.used), n: uint16(len(v)), at: int32(at), set: true,
+		off: uint16(o.used), n: uint16(n), at: int32(at), set: true,
 	}
-	o.used += copy(o.data[o.used:], v)
+	dst := o.data[o.used : o.used+n]
+	o.used += n
 
-	return nil
+	return dst
+}
+
+// compact moves the live values to the start of the storage, in storage
+// order, so the space of replaced and deleted values can be used again.
+func (o *Options) compact() {
+	var live [256]OptionCode
+	n := copy(live[:], o.order[:o.count])
+
+	// Insertion sort by storage offset: at most 255 codes, no allocation.
+	for i := 1; i < n; i++ {
+		for j := i; j > 0 && o.spans[live[j]].off < o.spans[live[j-1]].off; j-- {
+			live[j], live[j-1] = live[j-1], live[j]
+		}
+	}
+
+	used := 0
+	for _, c := range live[:n] {
+		s := &o.spans[c]
+		copy(o.data[used:], o.data[s.off:int(s.off)+int(s.n)])
+		s.off = uint16(used)
+		used += int(s.n)
+	}
+	o.used = used
 }
 
 // Delete removes option c, keeping the order of the others.

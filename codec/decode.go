@@ -1,0 +1,233 @@
+package codec
+
+import (
+	"encoding/binary"
+	"net/netip"
+)
+
+// Offsets of the header fields (RFC 2131 section 2, figure 1).
+const (
+	offSName  = 44
+	offFile   = 108
+	offCookie = HeaderLen
+	offOpts   = MinLen
+)
+
+// Values of option 52 (RFC 2132 section 9.3): which header fields carry
+// options.
+const (
+	overloadFile  = 1
+	overloadSName = 2
+)
+
+// Decode parses the DHCPv4 message in b into m, resetting m first. It
+// accepts any htype and any hlen (HWAddr caps it), ignores everything after
+// the End option and treats the end of b as End when End is missing.
+// Instances of one option code are concatenated in order (RFC 3396
+// section 7). When option 52 in the options field says so, the file and
+// then the sname field are read as further options (RFC 2131 section 4.1)
+// and are left zero in m; option 52 inside those fields is ignored, so
+// overload is followed once.
+//
+// Decode copies every value into m and keeps no reference to b. It never
+// panics. It allocates nothing on success and at most one error value
+// (an *OptionError) on failure, whatever the size of b; m itself holds
+// at most MaxMessageLen bytes of option data. On error m is reset.
+//
+// Errors: ErrTooLong for more than MaxMessageLen bytes, ErrTruncated for
+// fewer than MinLen bytes, ErrBadCookie, and an *OptionError wrapping
+// ErrTruncated (an option runs past its field) or ErrMalformed (option 52
+// with a length other than 1 or a value outside 1..3).
+func (m *Message) Decode(b []byte) error {
+	m.Reset()
+	if len(b) > MaxMessageLen {
+		return ErrTooLong
+	}
+	if len(b) < MinLen {
+		return ErrTruncated
+	}
+	if [4]byte(b[offCookie:offOpts]) != Cookie {
+		return ErrBadCookie
+	}
+
+	m.decodeHeader(b)
+	if err := m.Options.decode(b); err != nil {
+		m.Reset()
+
+		return err
+	}
+
+	ov, _ := m.Options.Get(OptOverload)
+	if len(ov) == 1 && ov[0]&overloadFile != 0 {
+		m.File = [128]byte{}
+	}
+	if len(ov) == 1 && ov[0]&overloadSName != 0 {
+		m.SName = [64]byte{}
+	}
+
+	return nil
+}
+
+// decodeHeader fills the fixed header from b, which holds at least
+// HeaderLen bytes.
+func (m *Message) decodeHeader(b []byte) {
+	m.Op = OpCode(b[0])
+	m.HType = b[1]
+	m.HLen = b[2]
+	m.Hops = b[3]
+	m.XID = binary.BigEndian.Uint32(b[4:8])
+	m.Secs = binary.BigEndian.Uint16(b[8:10])
+	m.Flags = binary.BigEndian.Uint16(b[10:12])
+	m.CIAddr = netip.AddrFrom4([4]byte(b[12:16]))
+	m.YIAddr = netip.AddrFrom4([4]byte(b[16:20]))
+	m.SIAddr = netip.AddrFrom4([4]byte(b[20:24]))
+	m.GIAddr = netip.AddrFrom4([4]byte(b[24:28]))
+	m.CHAddr = [16]byte(b[28:offSName])
+	m.SName = [64]byte(b[offSName:offFile])
+	m.File = [128]byte(b[offFile:offCookie])
+}
+
+// area is one region of a message that holds options.
+type area struct{ start, end int }
+
+// areas lists the option regions of b in the order RFC 2131 section 4.1
+// gives: the options field, then file, then sname, as overload selects.
+func areas(b []byte, overload byte) ([3]area, int) {
+	as := [3]area{{offOpts, len(b)}}
+	n := 1
+	if overload&overloadFile != 0 {
+		as[n] = area{offFile, offCookie}
+		n++
+	}
+	if overload&overloadSName != 0 {
+		as[n] = area{offSName, offFile}
+		n++
+	}
+
+	return as, n
+}
+
+// decode fills o from the option areas of message b in two passes: the
+// first validates the framing and sums each code's length, the second
+// copies the values into place, so instances concatenate without
+// allocating.
+func (o *Options) decode(b []byte) error {
+	var total [256]int
+	var order [256]OptionCode
+	var first [256]int
+	count := 0
+
+	overload, err := scanOverload(b)
+	if err != nil {
+		return err
+	}
+	as, nas := areas(b, overload)
+
+	for ai, a := range as[:nas] {
+		for i := a.start; ; {
+			c, v, n, next, err := nextOption(b, i, a.end)
+			if err != nil {
+				return err
+			}
+			if c == OptEnd {
+				break
+			}
+			i = next
+			if c == OptOverload && ai > 0 {
+				continue
+			}
+			if first[c] == 0 { // no option starts before offset 44
+				order[count] = c
+				first[c] = v - 2
+				count++
+			}
+			total[c] += n
+		}
+	}
+
+	for _, c := range order[:count] {
+		o.reserve(c, total[c], first[c])
+		o.spans[c].n = 0
+	}
+
+	for ai, a := range as[:nas] {
+		for i := a.start; ; {
+			c, v, n, next, _ := nextOption(b, i, a.end)
+			if c == OptEnd {
+				break
+			}
+			i = next
+			if c == OptOverload && ai > 0 {
+				continue
+			}
+			s := &o.spans[c]
+			copy(o.data[int(s.off)+int(s.n):], b[v:v+n])
+			s.n += uint16(n)
+		}
+	}
+
+	return nil
+}
+
+// scanOverload returns the value of option 52 in the options field of b,
+// or 0 when it is absent. Option 52 is malformed unless its instances
+// total one byte with a value 1..3 (RFC 2132 section 9.3).
+func scanOverload(b []byte) (byte, error) {
+	var val byte
+	total, at := 0, -1
+	for i := offOpts; ; {
+		c, v, n, next, err := nextOption(b, i, len(b))
+		if err != nil {
+			return 0, err
+		}
+		if c == OptEnd {
+			break
+		}
+		i = next
+		if c != OptOverload {
+			continue
+		}
+		if at < 0 {
+			at = v - 2
+		}
+		if n > 0 {
+			val = b[v]
+		}
+		total += n
+	}
+
+	if at < 0 {
+		return 0, nil
+	}
+	if total != 1 || val < 1 || val > 3 {
+		return 0, &OptionError{Code: OptOverload, Offset: at, Err: ErrMalformed}
+	}
+
+	return val, nil
+}
+
+// nextOption reads the option at b[i:end], skipping Pad. It returns the
+// code, the offset and length of the value, and the offset after the
+// option; the code is OptEnd at End or at the end of the area. An option
+// whose length byte or value runs past end is an *OptionError wrapping
+// ErrTruncated.
+func nextOption(b []byte, i, end int) (c OptionCode, v, n, next int, err error) {
+	for i < end && OptionCode(b[i]) == OptPad {
+		i++
+	}
+	if i >= end || OptionCode(b[i]) == OptEnd {
+		return OptEnd, end, 0, end, nil
+	}
+
+	c = OptionCode(b[i])
+	if i+1 >= end {
+		return c, 0, 0, 0, &OptionError{Code: c, Offset: i, Err: ErrTruncated}
+	}
+	n = int(b[i+1])
+	v = i + 2
+	if n > end-v {
+		return c, 0, 0, 0, &OptionError{Code: c, Offset: i, Err: ErrTruncated}
+	}
+
+	return c, v, n, v + n, nil
+}
