@@ -3,12 +3,12 @@ package ipc
 // TODO: share the codec's name check once it exports one; two copies of
 // the RFC 1123 rules can drift apart.
 
-// validName reports whether s is a DNS name made of RFC 1123 section 2.1
+// ValidName reports whether s is a DNS name made of RFC 1123 section 2.1
 // labels: letters, digits and inner hyphens, 1 to 63 characters each,
 // separated by single dots, at most MaxNameLen characters, without the
 // root's trailing dot. It rules out spaces, newlines and every other
 // byte that could break a resolv.conf line.
-func validName(s string) bool {
+func ValidName(s string) bool {
 	if len(s) == 0 || len(s) > MaxNameLen {
 		return false
 	}

@@ -151,12 +151,12 @@ func (m *ApplyLease) validateRest(p Policy,
 	}
 
 	for _, s := range m.Search {
-		if !validName(s) {
+		if !ValidName(s) {
 			return fail("Search", "%q is not a valid domain name", s)
 		}
 	}
 
-	if m.Domain != "" && !validName(m.Domain) {
+	if m.Domain != "" && !ValidName(m.Domain) {
 		return fail("Domain", "%q is not a valid domain name", m.Domain)
 	}
 

@@ -284,8 +284,8 @@ func TestValidName(t *testing.T) {
 	}
 	for name, want := range tests {
 		t.Run(fmt.Sprintf("%.20q", name), func(t *testing.T) {
-			if got := validName(name); got != want {
-				t.Errorf("validName(%q) = %v, want %v", name, got, want)
+			if got := ValidName(name); got != want {
+				t.Errorf("ValidName(%q) = %v, want %v", name, got, want)
 			}
 		})
 	}
