@@ -30,9 +30,10 @@ const (
 // overload is followed once.
 //
 // Decode copies every value into m and keeps no reference to b. It never
-// panics. It allocates nothing on success and at most one error value
-// (an *OptionError) on failure, whatever the size of b; m itself holds
-// at most MaxMessageLen bytes of option data. On error m is reset.
+// panics and never allocates, whatever b holds: m itself has room for
+// MaxMessageLen bytes of option data, and an *OptionError it returns
+// lives in m, so it is valid only until m is next decoded (copy it to
+// keep it). On error m is otherwise reset.
 //
 // Errors: ErrTooLong for more than MaxMessageLen bytes, ErrTruncated for
 // fewer than MinLen bytes, ErrBadCookie, and an *OptionError wrapping
@@ -51,10 +52,11 @@ func (m *Message) Decode(b []byte) error {
 	}
 
 	m.decodeHeader(b)
-	if err := m.Options.decode(b); err != nil {
+	if f := m.Options.decode(b); f.Err != nil {
 		m.Reset()
+		m.err = f
 
-		return err
+		return &m.err
 	}
 
 	ov, _ := m.Options.Get(OptOverload)
@@ -111,23 +113,23 @@ func areas(b []byte, overload byte) ([3]area, int) {
 // first validates the framing and sums each code's length, the second
 // copies the values into place, so instances concatenate without
 // allocating.
-func (o *Options) decode(b []byte) error {
+func (o *Options) decode(b []byte) OptionError {
 	var total [256]int
 	var order [256]OptionCode
 	var first [256]int
 	count := 0
 
-	overload, err := scanOverload(b)
-	if err != nil {
-		return err
+	overload, f := scanOverload(b)
+	if f.Err != nil {
+		return f
 	}
 	as, nas := areas(b, overload)
 
 	for ai, a := range as[:nas] {
 		for i := a.start; ; {
-			c, v, n, next, err := nextOption(b, i, a.end)
-			if err != nil {
-				return err
+			c, v, n, next, f := nextOption(b, i, a.end)
+			if f.Err != nil {
+				return f
 			}
 			if c == OptEnd {
 				break
@@ -166,19 +168,19 @@ func (o *Options) decode(b []byte) error {
 		}
 	}
 
-	return nil
+	return OptionError{}
 }
 
 // scanOverload returns the value of option 52 in the options field of b,
 // or 0 when it is absent. Option 52 is malformed unless its instances
 // total one byte with a value 1..3 (RFC 2132 section 9.3).
-func scanOverload(b []byte) (byte, error) {
+func scanOverload(b []byte) (byte, OptionError) {
 	var val byte
 	total, at := 0, -1
 	for i := offOpts; ; {
-		c, v, n, next, err := nextOption(b, i, len(b))
-		if err != nil {
-			return 0, err
+		c, v, n, next, f := nextOption(b, i, len(b))
+		if f.Err != nil {
+			return 0, f
 		}
 		if c == OptEnd {
 			break
@@ -197,37 +199,38 @@ func scanOverload(b []byte) (byte, error) {
 	}
 
 	if at < 0 {
-		return 0, nil
+		return 0, OptionError{}
 	}
 	if total != 1 || val < 1 || val > 3 {
-		return 0, &OptionError{Code: OptOverload, Offset: at, Err: ErrMalformed}
+		return 0, OptionError{Code: OptOverload, Offset: at, Err: ErrMalformed}
 	}
 
-	return val, nil
+	return val, OptionError{}
 }
 
 // nextOption reads the option at b[i:end], skipping Pad. It returns the
 // code, the offset and length of the value, and the offset after the
 // option; the code is OptEnd at End or at the end of the area. An option
-// whose length byte or value runs past end is an *OptionError wrapping
-// ErrTruncated.
-func nextOption(b []byte, i, end int) (c OptionCode, v, n, next int, err error) {
+// whose length byte or value runs past end is a fault wrapping
+// ErrTruncated. Faults are OptionError values, so that none allocates.
+func nextOption(b []byte, i, end int) (c OptionCode, v, n, next int,
+	f OptionError) {
 	for i < end && OptionCode(b[i]) == OptPad {
 		i++
 	}
 	if i >= end || OptionCode(b[i]) == OptEnd {
-		return OptEnd, end, 0, end, nil
+		return OptEnd, end, 0, end, f
 	}
 
 	c = OptionCode(b[i])
 	if i+1 >= end {
-		return c, 0, 0, 0, &OptionError{Code: c, Offset: i, Err: ErrTruncated}
+		return c, 0, 0, 0, OptionError{Code: c, Offset: i, Err: ErrTruncated}
 	}
 	n = int(b[i+1])
 	v = i + 2
 	if n > end-v {
-		return c, 0, 0, 0, &OptionError{Code: c, Offset: i, Err: ErrTruncated}
+		return c, 0, 0, 0, OptionError{Code: c, Offset: i, Err: ErrTruncated}
 	}
 
-	return c, v, n, v + n, nil
+	return c, v, n, v + n, f
 }

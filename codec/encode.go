@@ -3,7 +3,20 @@ package codec
 import (
 	"encoding/binary"
 	"net/netip"
+	"strconv"
 )
+
+// refusedError reports an option Append does not encode. Being one byte
+// wide, it converts to an error without allocating.
+type refusedError OptionCode
+
+// Error names the option.
+func (e refusedError) Error() string {
+	return "codec: option " + strconv.Itoa(int(e)) + " not encodable"
+}
+
+// Unwrap returns ErrMalformed.
+func (e refusedError) Unwrap() error { return ErrMalformed }
 
 // maxChunk is the longest value one option instance carries (RFC 2132
 // section 2); longer values are split (RFC 3396 section 5).
@@ -18,7 +31,7 @@ const maxChunk = 255
 // The encoder never overloads sname or file, so option 52 is refused.
 //
 // Append writes nothing and returns dst unchanged with an error when m
-// cannot be encoded: an *OptionError wrapping ErrMalformed for option 52,
+// cannot be encoded: an error wrapping ErrMalformed for option 52,
 // ErrMalformed for a header address that is not IPv4 (the zero Addr
 // encodes as 0.0.0.0), ErrTooLong when the message exceeds maxLen. It
 // allocates only when dst lacks the capacity.
@@ -36,9 +49,7 @@ func (m *Message) Append(dst []byte, maxLen int) ([]byte, error) {
 		}
 	}
 	if m.Options.Has(OptOverload) {
-		return dst, &OptionError{
-			Code: OptOverload, Offset: -1, Err: ErrMalformed,
-		}
+		return dst, refusedError(OptOverload)
 	}
 
 	n := m.encodedLen()

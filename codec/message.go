@@ -82,6 +82,8 @@ type Message struct {
 	File   [128]byte
 
 	Options Options
+
+	err OptionError // the error Decode last returned; see Decode
 }
 
 // Reset clears m to the zero Message, keeping the storage of its Options
