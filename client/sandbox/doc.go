@@ -6,7 +6,7 @@
 // supplementary groups, clears every capability set, sets no_new_privs,
 // denies all filesystem access with Landlock where the kernel has it, and
 // installs a seccomp-bpf allowlist (EngineSyscalls) on every thread whose
-// default action kills the process.
+// default action kills the process. It reports the Landlock ABI applied.
 //
 // ConfinePrivileged is called by the privileged supervisor once it has
 // opened its sockets. It keeps only the capabilities it is given
@@ -15,6 +15,8 @@
 // the supervisor never does.
 //
 // The allowlists are exported as data so they can be tested, reviewed and
-// documented. The package is Linux-only; elsewhere both functions return
-// ErrNotSupported.
+// documented. They cover the pure Go runtime only: in a binary built with
+// cgo both functions return ErrCgo, so build and test with CGO_ENABLED=0
+// (libcap's psx then uses the runtime's AllThreadsSyscall). The package is
+// Linux-only; elsewhere both functions return ErrNotSupported.
 package sandbox
