@@ -23,7 +23,7 @@ type Capture struct {
 // tcpdump is capturing.
 func (l *Lab) Capture(path string) (*Capture, error) {
 	cmd := nsCommand(context.Background(), l.ServerNS, "tcpdump", "-i",
-		l.ServerIf, "-n", "-U", "-Z", "root", "-s", "0", "-w", path,
+		l.ServerIf, "-n", "-U", "--immediate-mode", "-Z", "root", "-s", "0", "-w", path,
 		"udp and (port 67 or port 68)")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -30,6 +30,11 @@ type Options struct {
 	// templates. If empty, New looks for testdata/lab in the working
 	// directory and its parents.
 	Templates string
+
+	// Net is N in the lab subnet 10.77.N.0/24, 1 to 254. If zero, New
+	// derives it from the process ID and the counter. The subnet lives
+	// only in the lab's namespaces, so labs may share it.
+	Net uint8
 }
 
 // Lab is a server and a client network namespace joined by a veth pair.
@@ -73,7 +78,13 @@ func New(o Options) (*Lab, error) {
 		return nil, fmt.Errorf("lab: name %q too long or invalid", base)
 	}
 
-	third := byte((os.Getpid()+int(n))%250 + 1)
+	third := o.Net
+	if third == 0 {
+		third = byte((os.Getpid()+int(n))%250 + 1)
+	}
+	if third == 255 {
+		return nil, fmt.Errorf("lab: subnet 10.77.%d.0/24 not allowed", third)
+	}
 	subnet := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 77, third, 0}), 24)
 	l := &Lab{
 		ServerNS:   base + "s",

@@ -20,6 +20,7 @@ const DefaultPrefix = "sdl"
 type Options struct {
 	Prefix    string // see the Linux documentation
 	Templates string // see the Linux documentation
+	Net       uint8  // see the Linux documentation
 }
 
 // Lab is a network namespace lab; it needs Linux.
