@@ -69,13 +69,36 @@ func transitionOK(a, b State) bool {
 	return slices.Contains(allowed[a], b)
 }
 
-// checker carries what CheckTrace learns along a trace.
-type checker struct {
+// Checker verifies the invariants of CheckTrace one Step at a time, for
+// traces too long to keep.
+type Checker struct {
 	cfg     Config
 	xid     uint32         // xid of the latest message sent
 	probeOK *codec.Message // DHCPACK whose address is being probed
 	lease   *Lease         // applied lease
 	state   State
+	steps   int
+}
+
+// NewChecker returns a Checker for a machine built from cfg, starting in
+// Stopped.
+func NewChecker(cfg Config) (*Checker, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+
+	return &Checker{cfg: cfg}, nil
+}
+
+// Check verifies the next step of the trace.
+func (c *Checker) Check(s *Step) error {
+	c.steps++
+	if err := c.step(s); err != nil {
+		return fmt.Errorf("%w: step %d (%v at %v): %w", ErrInvariant,
+			c.steps-1, s.Event.Kind, s.Now, err)
+	}
+
+	return nil
 }
 
 // CheckTrace verifies the machine's invariants over a trace recorded
@@ -86,14 +109,13 @@ type checker struct {
 // removed no later than its expiry; every message sent decodes and fits
 // 576 bytes. Violations wrap ErrInvariant.
 func CheckTrace(cfg Config, trace []Step) error {
-	if err := cfg.check(); err != nil {
+	c, err := NewChecker(cfg)
+	if err != nil {
 		return err
 	}
-	c := checker{cfg: cfg}
 	for i := range trace {
-		if err := c.step(&trace[i]); err != nil {
-			return fmt.Errorf("%w: step %d (%v at %v): %w", ErrInvariant,
-				i, trace[i].Event.Kind, trace[i].Now, err)
+		if err := c.Check(&trace[i]); err != nil {
+			return err
 		}
 	}
 
@@ -101,7 +123,7 @@ func CheckTrace(cfg Config, trace []Step) error {
 }
 
 // step checks one step.
-func (c *checker) step(s *Step) error {
+func (c *Checker) step(s *Step) error {
 	if s.Before != c.state {
 		return fmt.Errorf("started in %v, want %v", s.Before, c.state)
 	}
@@ -122,7 +144,7 @@ func (c *checker) step(s *Step) error {
 }
 
 // action checks one action in its step.
-func (c *checker) action(s *Step, a *Action) error {
+func (c *Checker) action(s *Step, a *Action) error {
 	switch a.Kind {
 	case ActLog:
 		if a.From == a.To {
@@ -152,7 +174,7 @@ func (c *checker) action(s *Step, a *Action) error {
 }
 
 // timer checks an armed deadline.
-func (c *checker) timer(s *Step, a *Action) error {
+func (c *Checker) timer(s *Step, a *Action) error {
 	d := a.At.Sub(s.Now)
 	if d < 0 {
 		return fmt.Errorf("%v armed %v in the past", a.Timer, -d)
@@ -181,7 +203,7 @@ func (c *checker) timer(s *Step, a *Action) error {
 }
 
 // send checks an outgoing message and remembers its xid.
-func (c *checker) send(a *Action) error {
+func (c *Checker) send(a *Action) error {
 	if len(a.Payload) > codec.DefaultMaxLen {
 		return fmt.Errorf("%d-byte message", len(a.Payload))
 	}
@@ -198,7 +220,7 @@ func (c *checker) send(a *Action) error {
 }
 
 // apply checks that a lease is applied right after an acceptable ACK.
-func (c *checker) apply(s *Step, a *Action) error {
+func (c *Checker) apply(s *Step, a *Action) error {
 	ack := s.Event.Msg
 	if s.Event.Kind != EvPacket {
 		ack, c.probeOK = c.probeOK, nil

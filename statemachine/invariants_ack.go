@@ -11,7 +11,7 @@ import (
 
 // checkAck re-applies, independently of the machine, the acceptance rules
 // a DHCPACK for addr must pass (RFC 2131 section 4.4.1, RFC 6842).
-func (c *checker) checkAck(ack *codec.Message, addr netip.Addr) error {
+func (c *Checker) checkAck(ack *codec.Message, addr netip.Addr) error {
 	if ack == nil {
 		return errors.New("lease used without a DHCPACK")
 	}
