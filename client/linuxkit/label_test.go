@@ -2,10 +2,12 @@ package linuxkit
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/safedhcp/safedhcp/client/sandbox"
 )
 
 func TestParseConfigErrors(t *testing.T) {
@@ -134,8 +136,8 @@ func TestLabelConventions(t *testing.T) {
 			"(-binds +mkdir):\n%s", diff)
 	}
 
-	for _, cp := range []string{"CAP_SYS_ADMIN", "CAP_NET_BIND_SERVICE",
-		"CAP_DAC_OVERRIDE"} {
+	for _, cp := range []string{"CAP_SYS_ADMIN", "CAP_DAC_OVERRIDE",
+		"CAP_SYS_PTRACE", "CAP_SYS_MODULE"} {
 		for _, got := range c.Capabilities {
 			if got == cp {
 				t.Errorf("label grants %s, which the client must not need",
@@ -166,5 +168,26 @@ func TestLabelCompact(t *testing.T) {
 	want, _ := DefaultConfig()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Label() does not parse back (-want +got):\n%s", diff)
+	}
+}
+
+// TestLabelMatchesSandbox checks that the label grants exactly what the
+// supervisor keeps after start-up: anything less and it cannot confine
+// itself, anything more is never used.
+func TestLabelMatchesSandbox(t *testing.T) {
+	c, err := DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var want []string
+	for _, v := range sandbox.PrivilegedCaps {
+		want = append(want, strings.ToUpper(v.String()))
+	}
+	slices.Sort(want)
+	got := slices.Sorted(slices.Values(c.Capabilities))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("label capabilities (-sandbox.PrivilegedCaps +label):\n%s",
+			diff)
 	}
 }
