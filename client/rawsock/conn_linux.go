@@ -1,0 +1,188 @@
+package rawsock
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// Conn is an AF_PACKET socket bound to one interface that receives only
+// what Filter passes and sends whole Ethernet frames.
+type Conn struct {
+	f       *os.File
+	rc      syscall.RawConn
+	ifindex int
+}
+
+// Open returns a Conn on the interface with index ifindex. The socket is
+// created listening to no protocol, gets Filter attached and locked
+// (SO_LOCK_FILTER, so even a later holder of the descriptor cannot replace
+// or remove it), and only then is bound to ETH_P_IP on the interface; any
+// frame queued before the bind is drained. It needs CAP_NET_RAW.
+func Open(ifindex int) (*Conn, error) {
+	fd, err := unix.Socket(unix.AF_PACKET,
+		unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("rawsock: open packet socket: %w", err)
+	}
+	if err := attachLocked(fd, Filter()); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	sa := &unix.SockaddrLinklayer{
+		Protocol: htons(unix.ETH_P_IP),
+		Ifindex:  ifindex,
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("rawsock: bind packet socket to "+
+			"interface %d: %w", ifindex, err)
+	}
+	drain(fd)
+
+	c, err := newConn(fd, ifindex)
+	if err != nil {
+		return nil, err
+	}
+
+	return c, nil
+}
+
+// newConn wraps fd, which it owns from then on, for the runtime poller.
+func newConn(fd, ifindex int) (*Conn, error) {
+	f := os.NewFile(uintptr(fd), fmt.Sprintf("packet:%d", ifindex))
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("rawsock: packet socket: %w", err)
+	}
+
+	return &Conn{f: f, rc: rc, ifindex: ifindex}, nil
+}
+
+// attachLocked attaches prog to fd and locks it.
+func attachLocked(fd int, prog []bpf.Instruction) error {
+	raw, err := bpf.Assemble(prog)
+	if err != nil {
+		return fmt.Errorf("rawsock: assemble filter: %w", err)
+	}
+	filter := make([]unix.SockFilter, len(raw))
+	for i, r := range raw {
+		filter[i] = unix.SockFilter{Code: r.Op, Jt: r.Jt, Jf: r.Jf, K: r.K}
+	}
+	fprog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+	err = unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET,
+		unix.SO_ATTACH_FILTER, &fprog)
+	if err != nil {
+		return fmt.Errorf("rawsock: attach filter: %w", err)
+	}
+	err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_LOCK_FILTER, 1)
+	if err != nil {
+		return fmt.Errorf("rawsock: lock filter: %w", err)
+	}
+
+	return nil
+}
+
+// drain discards every frame already queued on the non-blocking fd.
+func drain(fd int) {
+	var b [1]byte
+	for {
+		_, _, err := unix.Recvfrom(fd, b[:], unix.MSG_TRUNC)
+		if err != nil {
+			return
+		}
+	}
+}
+
+// Recv reads the next frame that passed the filter into b and returns its
+// length. Frames the host itself sent are skipped. A frame longer than b
+// is discarded and reported with ErrFrameTooLarge. Recv blocks until a
+// frame arrives, the read deadline passes or the Conn is closed.
+func (c *Conn) Recv(b []byte) (int, error) {
+	var (
+		n    int
+		rerr error
+	)
+	err := c.rc.Read(func(fd uintptr) bool {
+		for {
+			var from unix.Sockaddr
+			n, from, rerr = unix.Recvfrom(int(fd), b, unix.MSG_TRUNC)
+			if rerr == unix.EAGAIN {
+				return false
+			}
+			ll, ok := from.(*unix.SockaddrLinklayer)
+			if rerr == nil && ok && ll.Pkttype == unix.PACKET_OUTGOING {
+				continue
+			}
+			return true
+		}
+	})
+	if err != nil {
+		return 0, fmt.Errorf("rawsock: receive: %w", err)
+	}
+	if rerr != nil {
+		return 0, fmt.Errorf("rawsock: receive: %w", rerr)
+	}
+	if n > len(b) {
+		return 0, ErrFrameTooLarge
+	}
+
+	return n, nil
+}
+
+// Send transmits frame, a complete Ethernet II frame such as package
+// frame builds, on the interface. The destination is frame's own
+// destination MAC.
+func (c *Conn) Send(frame []byte) error {
+	if len(frame) < 14 {
+		return fmt.Errorf("rawsock: send: frame of %d bytes has no "+
+			"ethernet header", len(frame))
+	}
+	sa := &unix.SockaddrLinklayer{
+		Protocol: htons(unix.ETH_P_IP),
+		Ifindex:  c.ifindex,
+		Halen:    6,
+	}
+	copy(sa.Addr[:], frame[:6])
+
+	var serr error
+	err := c.rc.Write(func(fd uintptr) bool {
+		serr = unix.Sendto(int(fd), frame, 0, sa)
+		return serr != unix.EAGAIN
+	})
+	if err != nil {
+		return fmt.Errorf("rawsock: send: %w", err)
+	}
+	if serr != nil {
+		return fmt.Errorf("rawsock: send on interface %d: %w", c.ifindex,
+			serr)
+	}
+
+	return nil
+}
+
+// SetReadDeadline sets the time after which a blocked Recv returns an
+// error wrapping os.ErrDeadlineExceeded; the zero time clears it.
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	return c.f.SetReadDeadline(t)
+}
+
+// Close closes the socket; a blocked Recv returns an error wrapping
+// os.ErrClosed.
+func (c *Conn) Close() error {
+	return c.f.Close()
+}
+
+// htons converts a 16-bit value to network byte order for sockaddr_ll.
+func htons(v uint16) uint16 {
+	var b [2]byte
+	binary.BigEndian.PutUint16(b[:], v)
+
+	return binary.NativeEndian.Uint16(b[:])
+}

@@ -1,0 +1,138 @@
+package rawsock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Probe performs RFC 5227 section 2.1.1 address conflict detection for
+// addr on the interface with index ifindex and hardware address mac: it
+// broadcasts n ARP probes (sender IP 0.0.0.0) interval apart and listens
+// until interval after the last one. It reports a conflict as soon as
+// another host sends any ARP packet with addr as its sender address, or
+// probes for addr itself. The random delays and the PROBE_* constants of
+// the RFC are left to the caller. It needs CAP_NET_RAW.
+func Probe(ctx context.Context, ifindex int, mac [6]byte, addr netip.Addr,
+	n int, interval time.Duration) (conflict bool, err error) {
+	if !addr.Is4() || n < 1 || interval <= 0 {
+		return false, fmt.Errorf("rawsock: probe: bad arguments %v, "+
+			"%d probes, interval %v", addr, n, interval)
+	}
+	s, err := openARP(ifindex)
+	if err != nil {
+		return false, err
+	}
+	defer s.Close()
+
+	probe := appendARP(nil, probePacket(mac, addr))
+	buf := make([]byte, 1500)
+	for i := range n + 1 {
+		if err := ctx.Err(); err != nil {
+			return false, fmt.Errorf("rawsock: probe %v: %w", addr, err)
+		}
+		if i < n {
+			if err := s.send(probe); err != nil {
+				return false, err
+			}
+		}
+		deadline := time.Now().Add(interval)
+		if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+			deadline = d
+		}
+		found, err := s.watch(buf, deadline, mac, addr)
+		if found || err != nil {
+			return found, err
+		}
+	}
+
+	return false, nil
+}
+
+// arpSocket is an AF_PACKET SOCK_DGRAM socket for ETH_P_ARP on one
+// interface: the kernel adds and strips the Ethernet header.
+type arpSocket struct {
+	*Conn
+}
+
+// openARP opens an arpSocket on the interface with index ifindex.
+func openARP(ifindex int) (*arpSocket, error) {
+	fd, err := unix.Socket(unix.AF_PACKET,
+		unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC,
+		int(htons(unix.ETH_P_ARP)))
+	if err != nil {
+		return nil, fmt.Errorf("rawsock: open arp socket: %w", err)
+	}
+	sa := &unix.SockaddrLinklayer{
+		Protocol: htons(unix.ETH_P_ARP),
+		Ifindex:  ifindex,
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("rawsock: bind arp socket to interface "+
+			"%d: %w", ifindex, err)
+	}
+	c, err := newConn(fd, ifindex)
+	if err != nil {
+		return nil, err
+	}
+
+	return &arpSocket{c}, nil
+}
+
+// send broadcasts one ARP packet.
+func (s *arpSocket) send(p []byte) error {
+	sa := &unix.SockaddrLinklayer{
+		Protocol: htons(unix.ETH_P_ARP),
+		Ifindex:  s.ifindex,
+		Halen:    6,
+		Addr:     [8]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+	}
+	var serr error
+	err := s.rc.Write(func(fd uintptr) bool {
+		serr = unix.Sendto(int(fd), p, 0, sa)
+		return serr != unix.EAGAIN
+	})
+	if err == nil {
+		err = serr
+	}
+	if err != nil {
+		return fmt.Errorf("rawsock: send arp probe on interface %d: %w",
+			s.ifindex, err)
+	}
+
+	return nil
+}
+
+// watch reads ARP packets until deadline and reports whether one of them
+// shows a conflict for addr.
+func (s *arpSocket) watch(buf []byte, deadline time.Time, mac [6]byte,
+	addr netip.Addr) (bool, error) {
+	if err := s.SetReadDeadline(deadline); err != nil {
+		return false, fmt.Errorf("rawsock: arp deadline: %w", err)
+	}
+	for {
+		n, err := s.Recv(buf)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return false, nil
+		}
+		if errors.Is(err, ErrFrameTooLarge) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		p, err := parseARP(buf[:n])
+		if err != nil {
+			continue
+		}
+		if conflicts(p, mac, addr) {
+			return true, nil
+		}
+	}
+}
