@@ -48,7 +48,7 @@ var ErrInvariant = errors.New("statemachine: invariant violated")
 var allowed = map[State][]State{
 	Stopped:    {Init, InitReboot},
 	Init:       {Selecting},
-	Selecting:  {Requesting, Probing, Bound, V6OnlyWait},
+	Selecting:  {Requesting, Probing, Bound, V6OnlyWait, Init},
 	Requesting: {Probing, Bound, Init},
 	Probing:    {Bound, Init},
 	Bound:      {Renewing, Rebinding, Init},

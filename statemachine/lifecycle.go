@@ -145,6 +145,13 @@ func (m *Machine) expire(now time.Time) {
 // bind applies l, persists it and arms T1, T2 and the expiry (RFC 2131
 // section 4.4.1 and 4.4.5).
 func (m *Machine) bind(now time.Time, l *Lease) {
+	if l.Expired(now) {
+		// A late answer or a stalled probe outlived the lease.
+		m.warn("lease expired before use", l.ServerID)
+		m.restart(now, 0)
+
+		return
+	}
 	m.cancelExchange()
 	m.pending, m.reboot = nil, nil
 	m.nakWait = 0
