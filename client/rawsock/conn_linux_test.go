@@ -1,0 +1,259 @@
+package rawsock
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/safedhcp/safedhcp/client/frame"
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// openConn opens a Conn on e and closes it when the test ends.
+func openConn(t *testing.T, e end) *Conn {
+	t.Helper()
+	var c *Conn
+	e.in(t, func() {
+		var err error
+		if c, err = Open(e.ifindex); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Cleanup(func() { c.Close() })
+
+	return c
+}
+
+// toClient builds a frame from the peer to the client's MAC and dstPort.
+func toClient(t *testing.T, p *pair, dstPort uint16, payload string) []byte {
+	t.Helper()
+	b, err := frame.Build(nil, frame.BuildParams{
+		DstMAC: p.client.mac, SrcMAC: p.peer.mac, Src: serverIP,
+		Dst: clientIP, SrcPort: 67, DstPort: dstPort,
+		Payload: []byte(payload),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return b
+}
+
+func TestConnFilterDropsOtherTraffic(t *testing.T) {
+	p := newPair(t, "")
+	c := openConn(t, p.client)
+	peer := openRawPeer(t, p.peer)
+
+	dhcp := toClient(t, p, 68, "offer")
+	peer.send(t, toClient(t, p, 69, "tftp"))
+	peer.send(t, mutate(dhcp, func(ip []byte) { ip[9] = 1 })) // ICMP
+	peer.send(t, mutate(dhcp, func(ip []byte) { ip[6] |= 0x20 }))
+	peer.send(t, dhcp)
+
+	buf := make([]byte, 2048)
+	if err := c.SetReadDeadline(time.Now().Add(2 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := c.Recv(buf)
+	if err != nil {
+		t.Fatalf("Recv: %v", err)
+	}
+	if diff := cmp.Diff(dhcp, buf[:n]); diff != "" {
+		t.Errorf("first frame received (-want +got):\n%s", diff)
+	}
+
+	c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	n, err = c.Recv(buf)
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("second Recv = %d bytes, %v; want a deadline error "+
+			"(a filtered frame got through?)", n, err)
+	}
+}
+
+func TestConnSendReachesPeer(t *testing.T) {
+	p := newPair(t, "")
+	c := openConn(t, p.client)
+	peer := openRawPeer(t, p.peer)
+
+	discover, err := frame.Build(nil, frame.Broadcast(p.client.mac,
+		[]byte("discover")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Send(discover); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if !peer.waitFor(t, discover) {
+		t.Error("the peer never saw the frame Send sent")
+	}
+}
+
+func TestConnRecvTooLarge(t *testing.T) {
+	p := newPair(t, "")
+	c := openConn(t, p.client)
+	peer := openRawPeer(t, p.peer)
+
+	peer.send(t, toClient(t, p, 68, "a long offer"))
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Recv(make([]byte, 20)); !errors.Is(err,
+		ErrFrameTooLarge) {
+		t.Errorf("Recv into a short buffer = %v, want %v", err,
+			ErrFrameTooLarge)
+	}
+}
+
+func TestFilterIsLocked(t *testing.T) {
+	p := newPair(t, "")
+	c := openConn(t, p.client)
+
+	raw, err := bpf.Assemble([]bpf.Instruction{
+		bpf.RetConstant{Val: 0xffffffff},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := []unix.SockFilter{{Code: raw[0].Op, K: raw[0].K}}
+	var detach, attach error
+	err = c.rc.Control(func(fd uintptr) {
+		detach = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET,
+			unix.SO_DETACH_FILTER, 0)
+		attach = unix.SetsockoptSockFprog(int(fd), unix.SOL_SOCKET,
+			unix.SO_ATTACH_FILTER, &unix.SockFprog{Len: 1, Filter: &all[0]})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []error{detach, attach}
+	want := []error{unix.EPERM, unix.EPERM}
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b error) bool {
+		return errors.Is(a, b)
+	})); diff != "" {
+		t.Errorf("detach, attach errors (-want +got):\n%s", diff)
+	}
+}
+
+func TestListenUDPSendTo(t *testing.T) {
+	p := newPair(t, "192.0.2.1/24")
+	run(t, "ip", "-n", p.client.name, "addr", "add", "192.0.2.10/24",
+		"dev", p.client.name)
+
+	var server net.PacketConn
+	p.peer.in(t, func() {
+		var err error
+		server, err = net.ListenPacket("udp4", "192.0.2.1:67")
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	defer server.Close()
+	var u *UDPConn
+	p.client.in(t, func() {
+		var err error
+		if u, err = ListenUDP(p.client.name, clientIP); err != nil {
+			t.Fatal(err)
+		}
+	})
+	defer u.Close()
+
+	if err := u.SendTo([]byte("renew"), serverIP); err != nil {
+		t.Fatalf("SendTo: %v", err)
+	}
+	server.SetReadDeadline(time.Now().Add(2 * time.Second))
+	buf := make([]byte, 100)
+	n, from, err := server.ReadFrom(buf)
+	if err != nil {
+		t.Fatalf("server read: %v", err)
+	}
+	got := []string{string(buf[:n]), from.String()}
+	want := []string{"renew", "192.0.2.10:68"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("server received (-want +got):\n%s", diff)
+	}
+}
+
+func TestListenUDPErrors(t *testing.T) {
+	_, err := ListenUDP("lo", netip.MustParseAddr("::1"))
+	if err == nil {
+		t.Error("ListenUDP on an ipv6 address succeeded")
+	}
+}
+
+func TestProbe(t *testing.T) {
+	p := newPair(t, "192.0.2.1/24")
+	tests := []struct {
+		name string
+		addr netip.Addr
+		want bool
+	}{
+		{name: "held by peer", addr: serverIP, want: true},
+		{name: "free", addr: netip.MustParseAddr("192.0.2.99"), want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got bool
+			var err error
+			p.client.in(t, func() {
+				got, err = Probe(context.Background(), p.client.ifindex,
+					p.client.mac, tt.addr, 2, 100*time.Millisecond)
+			})
+			if err != nil {
+				t.Fatalf("Probe: %v", err)
+			}
+			if got != tt.want {
+				t.Errorf("Probe(%v) conflict = %v, want %v", tt.addr, got,
+					tt.want)
+			}
+		})
+	}
+}
+
+func TestProbeSeesOtherProber(t *testing.T) {
+	p := newPair(t, "")
+	peer := openRawPeer(t, p.peer)
+	addr := netip.MustParseAddr("192.0.2.50")
+
+	eth := append(append(frame.BroadcastMAC[:], p.peer.mac[:]...), 8, 6)
+	theirs := appendARP(eth, probePacket(p.peer.mac, addr))
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(30 * time.Millisecond):
+				unix.Sendto(peer.fd, theirs, 0, &unix.SockaddrLinklayer{
+					Ifindex: peer.ifindex, Halen: 6,
+					Addr: [8]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+				})
+			}
+		}
+	}()
+	defer close(done)
+
+	var got bool
+	var err error
+	p.client.in(t, func() {
+		got, err = Probe(context.Background(), p.client.ifindex,
+			p.client.mac, addr, 3, 100*time.Millisecond)
+	})
+	if err != nil {
+		t.Fatalf("Probe: %v", err)
+	}
+	if !got {
+		t.Error("Probe missed another host probing for the same address")
+	}
+}
+
+func TestProbeBadArguments(t *testing.T) {
+	_, err := Probe(context.Background(), 1, testMAC,
+		netip.MustParseAddr("::1"), 1, time.Second)
+	if err == nil {
+		t.Error("Probe of an ipv6 address succeeded")
+	}
+}
