@@ -23,6 +23,9 @@ func (e missingError) Error() string {
 func (e missingError) Unwrap() error { return ErrNoOption }
 
 // bad returns an *OptionError for option c at its wire offset.
+//
+// TODO: give the faulty entry's offset, not the first instance's, to locate long-value faults.
+// TODO: avoid this allocation per malformed value read, as Decode does, to bound GC under flood.
 func (o *Options) bad(c OptionCode, err error) error {
 	return &OptionError{Code: c, Offset: o.Offset(c), Err: err}
 }

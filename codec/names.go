@@ -103,11 +103,13 @@ func (o *Options) textName(c OptionCode) (string, error) {
 // readWireName reads the wire-form name (RFC 1035 section 3.1) starting
 // at data[i] into buf as text without a final dot, and returns the text
 // length and the offset after the name. Structural faults are
-// ErrMalformed, a label with a forbidden byte is ErrBadName. With compress, pointers (RFC 1035
-// section 4.1.4) are followed if they point strictly before the start of
-// the name, and each later one strictly before the target of the one
-// before, so no name can loop; without compress they are malformed. With partial, the name may
-// end at the end of data without a zero label (RFC 4702 section 2.3.1).
+// ErrMalformed, a label with a forbidden byte is ErrBadName.
+//
+// With compress, pointers (RFC 1035 section 4.1.4) are followed if they
+// point strictly before the start of the name, and each later one
+// strictly before the target of the one before, so no name can loop;
+// without compress they are malformed. With partial, the name may end at
+// the end of data without a zero label (RFC 4702 section 2.3.1).
 func readWireName(data []byte, i int, buf *[maxWireNameLen]byte,
 	compress, partial bool) (n, next int, err error) {
 	next = -1 // set at the first pointer or at the end
