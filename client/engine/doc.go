@@ -3,10 +3,11 @@
 //
 // The privileged supervisor (package priv) re-executes the binary as
 //
-//	/proc/self/exe engine
+//	/proc/self/exe engine UID GID
 //
-// with exactly four descriptors: stdin and stdout closed, stderr, and at
-// descriptor 3 (EngineFD) its end of a SOCK_SEQPACKET socketpair. Main
+// (Subcommand, then the uid and gid to run as) with exactly four
+// descriptors: stdin and stdout closed, stderr, and at descriptor 3 (FD)
+// its end of a SOCK_SEQPACKET socketpair, and an empty environment. Main
 // then runs the engine:
 //
 //  1. it sends the ipc Hello request and reads the Init event (interface,
@@ -27,3 +28,9 @@
 // dropped before or by the machine are counted per reason and logged at
 // debug level at most once per reason per DropLogInterval.
 package engine
+
+// Subcommand is argv[1] of a process started as the engine.
+const Subcommand = "engine"
+
+// FD is the engine's end of the socketpair to the privileged side.
+const FD = 3

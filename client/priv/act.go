@@ -1,0 +1,227 @@
+package priv
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/safedhcp/safedhcp/client/frame"
+	"github.com/safedhcp/safedhcp/client/ipc"
+)
+
+// probeTimeout bounds one RFC 5227 probe; the RFC's sequence takes about
+// two seconds (PROBE_WAIT plus PROBE_NUM probes and ANNOUNCE_WAIT).
+const probeTimeout = 10 * time.Second
+
+// init answers the engine's Hello with Init, handing it the lease bytes
+// the previous engine persisted (RFC 2131 section 4.4.2).
+func (s *Supervisor) init() {
+	persisted, err := s.deps.Store.Load()
+	if err != nil {
+		s.log.Warn("not resuming from the stored lease", "err", err)
+		persisted = nil
+	}
+
+	l := s.deps.Link
+	s.hello = true
+	s.sendEvent(&ipc.Init{
+		IfIndex:   uint32(l.Index),
+		IfName:    l.Name,
+		HWAddr:    l.MAC[:],
+		MTU:       uint16(min(max(l.MTU, 0), 0xffff)),
+		Config:    s.opts.Engine,
+		Persisted: persisted,
+	})
+}
+
+// policy returns what the supervisor trusts right now.
+func (s *Supervisor) policy() ipc.Policy {
+	p := ipc.Policy{
+		HWAddr:     s.deps.Link.MAC[:],
+		MaxPayload: s.deps.Link.MTU - frame.IPv4HeaderLen - frame.UDPHeaderLen,
+	}
+	if s.applied != nil {
+		p.Leased = s.applied.Addr.Addr()
+	}
+
+	return p
+}
+
+// act validates one request and carries it out. A request that fails
+// validation is returned as an error before anything is done with it.
+func (s *Supervisor) act(ctx context.Context, req ipc.Request) error {
+	p := s.policy()
+	switch r := req.(type) {
+	case *ipc.SendPayload:
+		if err := r.Validate(p); err != nil {
+			return err
+		}
+
+		s.send(r)
+	case *ipc.ApplyLease:
+		if err := r.Validate(p); err != nil {
+			return err
+		}
+
+		s.apply(r)
+	case *ipc.RemoveLease:
+		if err := r.Validate(p); err != nil {
+			return err
+		}
+
+		return s.remove(r)
+	case *ipc.PersistLease:
+		s.persist(r)
+	case *ipc.ProbeAddress:
+		if err := r.Validate(p); err != nil {
+			return err
+		}
+
+		s.probe(ctx, r.Addr)
+	case *ipc.Log:
+		s.relayLog(r)
+	case *ipc.Status:
+		s.status(r)
+	default:
+		return fmt.Errorf("priv: unexpected %v request", req.Type())
+	}
+
+	return nil
+}
+
+// send puts a validated payload on the wire: broadcasts in a frame built
+// here around the payload (RFC 2131 section 4.1), unicasts through the
+// UDP socket bound to the leased address (RFC 2131 section 4.4.5).
+func (s *Supervisor) send(r *ipc.SendPayload) {
+	if !r.Broadcast {
+		if s.deps.Unicast == nil {
+			s.log.Warn("unicast send not available", "dst", r.Dst)
+
+			return
+		}
+
+		if err := s.deps.Unicast(r.Src, r.Dst, r.Payload); err != nil {
+			s.log.Warn("unicast send failed", "dst", r.Dst, "err", err)
+		}
+
+		return
+	}
+
+	p := frame.Broadcast(s.deps.Link.MAC, r.Payload)
+	p.Src = r.Src
+	b, err := frame.Build(nil, p)
+	if err == nil {
+		err = s.deps.Packets.WriteFrame(b)
+	}
+
+	if err != nil {
+		s.log.Warn("broadcast send failed", "err", err)
+	}
+}
+
+// apply configures a validated lease. A failure is logged and the lease
+// counts as not applied; the engine's next renewal tries again.
+func (s *Supervisor) apply(r *ipc.ApplyLease) {
+	if err := s.deps.Network.Apply(r); err != nil {
+		s.log.Error("applying the lease failed", "addr", r.Addr,
+			"err", err)
+
+		return
+	}
+
+	if s.applied == nil || s.applied.Addr != r.Addr {
+		s.log.Info("lease applied", "addr", r.Addr,
+			"server", r.ServerID, "lifetime", r.ValidLifetime)
+	}
+
+	s.applied = r
+	s.bound = true
+}
+
+// remove takes the applied lease off the interface. Only the address the
+// supervisor applied may be removed.
+func (s *Supervisor) remove(r *ipc.RemoveLease) error {
+	if s.applied == nil || s.applied.Addr != r.Addr {
+		return fmt.Errorf("priv: RemoveLease of %v, which is not the "+
+			"applied lease: %w", r.Addr, ipc.ErrPolicy)
+	}
+
+	if err := s.deps.Network.Remove(s.applied); err != nil {
+		s.log.Error("removing the lease failed", "addr", r.Addr,
+			"err", err)
+	} else {
+		s.log.Info("lease removed", "addr", r.Addr)
+	}
+
+	s.applied = nil
+
+	return nil
+}
+
+// persist stores the engine's opaque lease bytes; empty bytes forget them.
+func (s *Supervisor) persist(r *ipc.PersistLease) {
+	var err error
+	if len(r.Data) == 0 {
+		err = s.deps.Store.Remove()
+	} else {
+		err = s.deps.Store.Save(r.Data)
+	}
+
+	if err != nil {
+		s.log.Error("storing the lease failed", "err", err)
+	}
+}
+
+// probe runs the RFC 5227 probe in the background and hands the result to
+// the loop. A probe that cannot run reports no conflict, as RFC 5227
+// leaves probing to the host's judgement when it cannot be done.
+func (s *Supervisor) probe(ctx context.Context, addr netip.Addr) {
+	gen, probe := s.gen, s.deps.Probe
+	go func() {
+		conflict := false
+		if probe != nil {
+			pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+			c, err := probe(pctx, addr)
+			cancel()
+			if err != nil {
+				s.log.Warn("address probe failed", "addr", addr,
+					"err", err)
+			}
+
+			conflict = c && err == nil
+		}
+
+		select {
+		case s.probes <- probeDone{gen, ipc.ProbeResult{
+			Addr: addr, Conflict: conflict,
+		}}:
+		case <-s.done:
+		}
+	}()
+}
+
+// relayLog re-logs an engine's Log request.
+func (s *Supervisor) relayLog(r *ipc.Log) {
+	attrs := make([]slog.Attr, 0, len(r.Attrs)+1)
+	attrs = append(attrs, slog.String("component", "engine"))
+	for _, a := range r.Attrs {
+		attrs = append(attrs, slog.String(a.Key, a.Value))
+	}
+
+	s.base.LogAttrs(context.Background(), slog.Level(r.Level), r.Msg,
+		attrs...)
+}
+
+// status records the engine's state reports; oneshot mode ends on the
+// first Bound, and fails on Failed.
+func (s *Supervisor) status(r *ipc.Status) {
+	s.log.Debug("engine status", "state", r.State, "reason", r.Reason)
+	switch r.State {
+	case ipc.StateBound:
+		s.bound = s.applied != nil
+	case ipc.StateFailed:
+		s.failed = true
+	}
+}

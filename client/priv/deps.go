@@ -1,0 +1,102 @@
+package priv
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/safedhcp/safedhcp/client/ipc"
+)
+
+// Link describes the interface the supervisor works on.
+type Link struct {
+	Index int
+	Name  string
+	MAC   [6]byte
+	MTU   int
+}
+
+// Options is what the supervisor needs from the configuration.
+type Options struct {
+	// Oneshot makes Run return once a lease is applied.
+	Oneshot bool
+
+	// Timeout bounds the wait for a lease in oneshot mode.
+	Timeout time.Duration
+
+	// ReleaseOnExit sends DHCPRELEASE and removes the lease when the
+	// daemon stops (RFC 2131 section 4.4.6); otherwise it stays.
+	ReleaseOnExit bool
+
+	// Engine is the configuration handed to each engine in Init.
+	Engine ipc.EngineConfig
+
+	// StopGrace bounds how long a stopping engine may take to finish.
+	StopGrace time.Duration
+}
+
+// Network applies leases to the interface (package netconf in
+// production). Apply must be all or nothing from the caller's view: on an
+// error the supervisor treats the lease as not applied.
+type Network interface {
+	Apply(l *ipc.ApplyLease) error
+	Remove(l *ipc.ApplyLease) error
+}
+
+// PacketConn is the interface's AF_PACKET socket (package rawsock).
+type PacketConn interface {
+	// ReadFrame reads one frame into b and returns its length.
+	ReadFrame(b []byte) (int, error)
+
+	// WriteFrame sends one complete Ethernet frame.
+	WriteFrame(b []byte) error
+}
+
+// Unicaster sends a DHCP payload by UDP from the leased address src,
+// port 68, to dst, port 67 (RFC 2131 section 4.4.5).
+type Unicaster func(src, dst netip.Addr, payload []byte) error
+
+// Prober runs the RFC 5227 section 2.1.1 probe of addr and reports
+// whether another host uses it.
+type Prober func(ctx context.Context, addr netip.Addr) (bool, error)
+
+// Engine is one running engine process, or a stand-in in tests.
+type Engine interface {
+	// Send writes one event.
+	Send(ev ipc.Event) error
+
+	// ReadRequest blocks for the next request. A request that does not
+	// decode is an error wrapping the ipc error; a closed peer io.EOF.
+	ReadRequest() (ipc.Request, error)
+
+	// Kill ends the engine at once.
+	Kill() error
+
+	// Wait blocks until the engine has exited and releases its
+	// resources. It is called exactly once.
+	Wait() error
+
+	// PID returns the process id, or 0 for a stand-in.
+	PID() int
+}
+
+// Starter starts a new engine.
+type Starter func() (Engine, error)
+
+// Deps are the supervisor's connections to the outside world.
+type Deps struct {
+	Link    Link
+	Packets PacketConn
+	Network Network
+	Store   *Store
+	Start   Starter
+
+	// Unicast and Probe may be nil: unicast sends and probes then fail
+	// and the engine falls back (broadcast, no probe).
+	Unicast Unicaster
+	Probe   Prober
+
+	// Links delivers carrier changes (true for up); nil when not
+	// watched.
+	Links <-chan bool
+}

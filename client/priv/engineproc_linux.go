@@ -1,0 +1,107 @@
+package priv
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/safedhcp/safedhcp/client/engine"
+	"github.com/safedhcp/safedhcp/client/ipc"
+)
+
+// engineProc is an engine running as a child process.
+type engineProc struct {
+	c *ipc.Conn
+	p *os.Process
+}
+
+// ExecStarter returns a Starter that runs exe (normally /proc/self/exe)
+// as the engine: argv is exe and engine.Subcommand, the environment is
+// empty, the working directory is /, and the only descriptors are
+// stderr and, at engine.FD, its end of a SOCK_SEQPACKET socketpair. The
+// engine is killed if the supervisor dies.
+func ExecStarter(exe string, stderr *os.File) Starter {
+	return func() (Engine, error) {
+		return startProc(exe, stderr)
+	}
+}
+
+// startProc starts one engine process.
+func startProc(exe string, stderr *os.File) (*engineProc, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX,
+		unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("priv: socketpair: %w", err)
+	}
+
+	ours := os.NewFile(uintptr(fds[0]), "engine-ipc")
+	theirs := os.NewFile(uintptr(fds[1]), "engine-ipc-child")
+	defer theirs.Close()
+
+	files := make([]*os.File, engine.FD+1)
+	files[2], files[engine.FD] = stderr, theirs
+	p, err := os.StartProcess(exe, []string{exe, engine.Subcommand},
+		&os.ProcAttr{
+			Dir:   "/",
+			Env:   []string{},
+			Files: files,
+			Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+		})
+	if err != nil {
+		ours.Close()
+
+		return nil, fmt.Errorf("priv: starting %s: %w", exe, err)
+	}
+
+	c, err := net.FileConn(ours)
+	ours.Close()
+	if err != nil {
+		p.Kill()
+		p.Wait()
+
+		return nil, fmt.Errorf("priv: engine socket: %w", err)
+	}
+
+	uc, ok := c.(*net.UnixConn)
+	if !ok {
+		c.Close()
+		p.Kill()
+		p.Wait()
+
+		return nil, fmt.Errorf("priv: engine socket is a %T", c)
+	}
+
+	return &engineProc{c: ipc.NewConn(uc), p: p}, nil
+}
+
+// Send writes one event to the engine.
+func (e *engineProc) Send(ev ipc.Event) error { return e.c.Send(ev) }
+
+// ReadRequest reads the engine's next request.
+func (e *engineProc) ReadRequest() (ipc.Request, error) {
+	return e.c.ReadRequest()
+}
+
+// Kill sends SIGKILL to the engine.
+func (e *engineProc) Kill() error { return e.p.Kill() }
+
+// PID returns the engine's process id.
+func (e *engineProc) PID() int { return e.p.Pid }
+
+// Wait reaps the engine and closes the socket.
+func (e *engineProc) Wait() error {
+	st, err := e.p.Wait()
+	e.c.Close()
+	if err != nil {
+		return fmt.Errorf("priv: waiting for the engine: %w", err)
+	}
+
+	if !st.Success() {
+		return fmt.Errorf("priv: engine %s", st)
+	}
+
+	return nil
+}

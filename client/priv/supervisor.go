@@ -1,0 +1,358 @@
+package priv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/safedhcp/safedhcp/client/ipc"
+)
+
+// ErrTimeout is returned by Run in oneshot mode when no lease was applied
+// within Options.Timeout.
+var ErrTimeout = errors.New("priv: no lease before the timeout")
+
+// ErrEngineFailed is returned by Run in oneshot mode when the engine
+// reports that it gave up.
+var ErrEngineFailed = errors.New("priv: the engine gave up")
+
+// defaultStopGrace is Options.StopGrace when it is zero.
+const defaultStopGrace = 5 * time.Second
+
+// Supervisor relays between the interface and one engine at a time and
+// carries out the engine's validated requests. Its state is owned by the
+// goroutine running Run; the other goroutines only send on channels.
+type Supervisor struct {
+	opts Options
+	deps Deps
+	base *slog.Logger // for the engine's relayed logs
+	log  *slog.Logger // the supervisor's own, component=supervisor
+
+	frames chan []byte
+	reqs   chan engineMsg
+	exits  chan engineExit
+	probes chan probeDone
+	done   chan struct{} // closed when Run returns
+
+	eng     Engine // nil while waiting to restart
+	gen     int    // generation of eng; messages of older ones are stale
+	hello   bool   // eng sent its Hello and got Init
+	started time.Time
+	boff    backoff
+	restart *time.Timer // pending restart, or nil
+
+	applied  *ipc.ApplyLease // lease on the interface, or nil
+	bound    bool            // a lease was applied (oneshot is done)
+	failed   bool            // the engine reported it gave up
+	stopping bool            // Stop was sent; waiting for the engine
+	restarts int             // engines started after the first
+	killed   int             // engines killed for a bad request
+}
+
+type engineMsg struct {
+	gen int
+	req ipc.Request
+	err error
+}
+
+type engineExit struct {
+	gen int
+	err error
+}
+
+type probeDone struct {
+	gen int
+	res ipc.ProbeResult
+}
+
+// NewSupervisor returns a Supervisor for deps. It starts nothing until
+// Run.
+func NewSupervisor(opts Options, deps Deps, log *slog.Logger) *Supervisor {
+	if opts.StopGrace <= 0 {
+		opts.StopGrace = defaultStopGrace
+	}
+
+	return &Supervisor{
+		opts:   opts,
+		deps:   deps,
+		base:   log,
+		log:    log.With("component", "supervisor"),
+		frames: make(chan []byte, 16),
+		reqs:   make(chan engineMsg),
+		exits:  make(chan engineExit),
+		probes: make(chan probeDone),
+		done:   make(chan struct{}),
+	}
+}
+
+// Applied returns the lease the supervisor last applied, or nil.
+func (s *Supervisor) Applied() *ipc.ApplyLease { return s.applied }
+
+// Killed returns how many engines were killed for a request that failed
+// to decode or validate.
+func (s *Supervisor) Killed() int { return s.killed }
+
+// Restarts returns how many engines were started after the first.
+func (s *Supervisor) Restarts() int { return s.restarts }
+
+// Run supervises engines until ctx ends (daemon mode) or, in oneshot mode,
+// until a lease is applied or the timeout passes. Either way it then asks
+// the engine to stop and waits for it.
+func (s *Supervisor) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer close(s.done)
+	go s.readFrames(ctx)
+
+	if err := s.startEngine(); err != nil {
+		return err
+	}
+
+	var timeout <-chan time.Time
+	if s.opts.Oneshot && s.opts.Timeout > 0 {
+		t := time.NewTimer(s.opts.Timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+
+	for {
+		if s.opts.Oneshot && s.bound {
+			return s.stop(false)
+		}
+
+		if s.opts.Oneshot && s.failed {
+			s.stop(false)
+
+			return ErrEngineFailed
+		}
+
+		select {
+		case <-ctx.Done():
+			return s.stop(s.opts.ReleaseOnExit)
+		case <-timeout:
+			s.log.Error("no lease before the timeout",
+				"timeout", s.opts.Timeout)
+			s.stop(false)
+
+			return ErrTimeout
+		case b := <-s.frames:
+			s.sendEvent(&ipc.Frame{Data: b})
+		case m := <-s.reqs:
+			s.request(ctx, m)
+		case x := <-s.exits:
+			s.exited(x)
+		case p := <-s.probes:
+			if p.gen == s.gen {
+				s.sendEvent(&p.res)
+			}
+		case up := <-s.deps.Links:
+			s.sendEvent(&ipc.LinkState{Up: up})
+		case <-s.restartC():
+			s.restart = nil
+			if err := s.startEngine(); err != nil {
+				s.log.Error("restarting the engine failed", "err", err)
+				s.scheduleRestart()
+			}
+		}
+	}
+}
+
+// restartC returns the channel of the pending restart, or nil.
+func (s *Supervisor) restartC() <-chan time.Time {
+	if s.restart == nil {
+		return nil
+	}
+
+	return s.restart.C
+}
+
+// readFrames copies every frame from the packet socket to the loop.
+func (s *Supervisor) readFrames(ctx context.Context) {
+	buf := make([]byte, ipc.MaxFrameLen+1)
+	for {
+		n, err := s.deps.Packets.ReadFrame(buf)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("reading the packet socket", "err", err)
+			}
+
+			return
+		}
+
+		if n > ipc.MaxFrameLen {
+			continue
+		}
+
+		select {
+		case s.frames <- append([]byte(nil), buf[:n]...):
+		case <-ctx.Done():
+			return
+		default:
+			// The engine is slow or restarting: drop, as a full
+			// socket buffer would.
+		}
+	}
+}
+
+// startEngine starts a new engine and its reader. The Init goes out when
+// the engine's Hello arrives.
+func (s *Supervisor) startEngine() error {
+	eng, err := s.deps.Start()
+	if err != nil {
+		return fmt.Errorf("priv: starting the engine: %w", err)
+	}
+
+	if s.gen > 0 {
+		s.restarts++
+	}
+
+	s.gen++
+	s.eng, s.hello, s.started = eng, false, time.Now()
+	s.log.Info("engine started", "pid", eng.PID(), "generation", s.gen)
+
+	gen := s.gen
+	go func() {
+		for {
+			req, err := eng.ReadRequest()
+			select {
+			case s.reqs <- engineMsg{gen, req, err}:
+			case <-s.done:
+				err = io.EOF
+			}
+
+			if err != nil {
+				break
+			}
+		}
+
+		// A closed or misbehaving channel means the engine is of no
+		// more use, even if it still runs: end it before reaping it.
+		eng.Kill()
+		select {
+		case s.exits <- engineExit{gen, eng.Wait()}:
+		case <-s.done:
+		}
+	}()
+
+	return nil
+}
+
+// sendEvent sends ev to the current engine once it has said Hello. A send
+// that fails means the engine is going away; its exit is handled when its
+// reader reports it.
+func (s *Supervisor) sendEvent(ev ipc.Event) {
+	if s.eng == nil || !s.hello {
+		return
+	}
+
+	if err := s.eng.Send(ev); err != nil {
+		s.log.Warn("sending to the engine failed", "event", ev.Type(),
+			"err", err)
+		s.eng.Kill()
+	}
+}
+
+// kill ends the current engine for a protocol or policy violation. Its
+// exit schedules the restart.
+func (s *Supervisor) kill(reason string, err error) {
+	s.killed++
+	s.log.Error("killing the engine", "reason", reason, "err", err,
+		"pid", s.eng.PID())
+	s.eng.Kill()
+	s.hello = false // send it nothing more
+}
+
+// exited handles the exit of an engine: unless the supervisor is stopping,
+// a new one starts after the back-off. The applied lease stays.
+func (s *Supervisor) exited(x engineExit) {
+	if x.gen != s.gen {
+		return
+	}
+
+	s.eng, s.hello = nil, false
+	if s.stopping {
+		return
+	}
+
+	s.log.Warn("engine exited", "err", x.err, "generation", x.gen)
+	s.scheduleRestart()
+}
+
+// scheduleRestart arms the restart timer with the back-off.
+func (s *Supervisor) scheduleRestart() {
+	d := s.boff.wait(s.started, time.Now())
+	s.log.Info("restarting the engine", "after", d)
+	s.restart = time.NewTimer(d)
+}
+
+// stop asks the engine to finish, releasing the lease if release is set,
+// and serves its last requests until it exits or StopGrace passes.
+func (s *Supervisor) stop(release bool) error {
+	s.stopping = true
+	if s.restart != nil {
+		s.restart.Stop()
+		s.restart = nil
+	}
+
+	if s.eng == nil {
+		return nil
+	}
+
+	if !s.hello {
+		s.eng.Kill()
+	} else if err := s.eng.Send(&ipc.Stop{Release: release}); err != nil {
+		s.eng.Kill()
+	}
+
+	grace := time.NewTimer(s.opts.StopGrace)
+	defer grace.Stop()
+	for s.eng != nil {
+		select {
+		case m := <-s.reqs:
+			s.request(context.Background(), m)
+		case x := <-s.exits:
+			s.exited(x)
+		case <-grace.C:
+			s.log.Warn("engine did not stop in time; killing it")
+			s.eng.Kill()
+			grace.Reset(time.Hour)
+		}
+	}
+
+	return nil
+}
+
+// request handles one message from an engine's reader.
+func (s *Supervisor) request(ctx context.Context, m engineMsg) {
+	if m.gen != s.gen || s.eng == nil {
+		return
+	}
+
+	if m.err != nil {
+		if !errors.Is(m.err, io.EOF) {
+			s.kill("undecodable request", m.err)
+		}
+
+		return
+	}
+
+	if !s.hello {
+		if _, ok := m.req.(*ipc.Hello); !ok {
+			s.kill("request before Hello", fmt.Errorf(
+				"priv: got %v first", m.req.Type()))
+
+			return
+		}
+
+		s.init()
+
+		return
+	}
+
+	if err := s.act(ctx, m.req); err != nil {
+		s.kill("request refused", err)
+	}
+}

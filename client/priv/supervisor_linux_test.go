@@ -1,0 +1,242 @@
+package priv
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/safedhcp/safedhcp/client/ipc"
+	"github.com/safedhcp/safedhcp/codec"
+)
+
+var (
+	testLink = Link{Index: 7, Name: "sde0", MAC: [6]byte{2, 0, 0, 0, 0, 1},
+		MTU: 1500}
+	bcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
+)
+
+// harness runs a Supervisor against fake engines and a recorder.
+type harness struct {
+	t       *testing.T
+	rec     *recorder
+	sup     *Supervisor
+	engines chan *fakeEngine
+	store   *Store
+	done    chan error
+	cancel  context.CancelFunc
+}
+
+func newHarness(t *testing.T, opts Options) *harness {
+	t.Helper()
+	store, err := NewStore(t.TempDir(), testLink.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if opts.StopGrace == 0 {
+		opts.StopGrace = 300 * time.Millisecond
+	}
+
+	h := &harness{t: t, rec: newRecorder(), store: store,
+		engines: make(chan *fakeEngine, 8), done: make(chan error, 1)}
+	deps := Deps{
+		Link: testLink, Packets: h.rec, Network: h.rec, Store: store,
+		Unicast: h.rec.unicast,
+		Start: func() (Engine, error) {
+			e := newFakeEngine(t)
+			h.engines <- e
+
+			return e, nil
+		},
+	}
+	h.sup = NewSupervisor(opts, deps, testLogger(t))
+
+	return h
+}
+
+// run starts the supervisor; it stops at the end of the test.
+func (h *harness) run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- h.sup.Run(ctx) }()
+	h.t.Cleanup(func() {
+		cancel()
+		h.wait()
+		close(h.rec.in)
+	})
+}
+
+// wait returns Run's result.
+func (h *harness) wait() error {
+	select {
+	case err := <-h.done:
+		h.done <- err
+
+		return err
+	case <-time.After(20 * time.Second):
+		h.t.Fatal("supervisor did not return")
+
+		return nil
+	}
+}
+
+// engine returns the next engine started, after its handshake.
+func (h *harness) engine() (*fakeEngine, *ipc.Init) {
+	h.t.Helper()
+	var e *fakeEngine
+	select {
+	case e = <-h.engines:
+	case <-time.After(10 * time.Second):
+		h.t.Fatal("no engine started")
+	}
+
+	e.request(h.t, &ipc.Hello{})
+	ev, err := e.event()
+	if err != nil {
+		h.t.Fatalf("waiting for Init: %v", err)
+	}
+
+	init, ok := ev.(*ipc.Init)
+	if !ok {
+		h.t.Fatalf("got %v, want Init", ev.Type())
+	}
+
+	return e, init
+}
+
+// payload returns a BOOTREQUEST from the test link.
+func payload(t *testing.T, mac [6]byte) []byte {
+	t.Helper()
+	var m codec.Message
+	m.Op, m.HType, m.HLen, m.XID = codec.BootRequest, 1, 6, 42
+	copy(m.CHAddr[:], mac[:])
+	if err := m.Options.SetMessageType(codec.Discover); err != nil {
+		t.Fatal(err)
+	}
+
+	b, err := m.Append(nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return b
+}
+
+// goodLease is a lease the policy accepts.
+func goodLease() *ipc.ApplyLease {
+	return &ipc.ApplyLease{
+		Addr:          netip.MustParsePrefix("10.77.1.50/24"),
+		Routers:       []netip.Addr{netip.MustParseAddr("10.77.1.1")},
+		DNS:           []netip.Addr{netip.MustParseAddr("10.77.1.1")},
+		ValidLifetime: 60, PreferredLifetime: 60,
+		ServerID: netip.MustParseAddr("10.77.1.1"),
+	}
+}
+
+func TestOneshotHandshakeAndApply(t *testing.T) {
+	h := newHarness(t, Options{Oneshot: true, Timeout: 10 * time.Second,
+		Engine: ipc.EngineConfig{Hostname: "box"}})
+	if err := h.store.Save([]byte("persisted lease")); err != nil {
+		t.Fatal(err)
+	}
+
+	h.run()
+	e, init := h.engine()
+	want := &ipc.Init{IfIndex: 7, IfName: "sde0", HWAddr: testLink.MAC[:],
+		MTU: 1500, Config: ipc.EngineConfig{Hostname: "box"},
+		Persisted: []byte("persisted lease")}
+	if diff := cmp.Diff(want, init); diff != "" {
+		t.Errorf("Init (-want +got):\n%s", diff)
+	}
+
+	// A frame reaches the engine unchanged.
+	h.rec.in <- []byte("raw frame bytes")
+	ev, err := e.event()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if diff := cmp.Diff(&ipc.Frame{Data: []byte("raw frame bytes")},
+		ev); diff != "" {
+		t.Errorf("Frame (-want +got):\n%s", diff)
+	}
+
+	e.request(t, &ipc.SendPayload{Broadcast: true,
+		Src: netip.IPv4Unspecified(), Dst: bcast,
+		Payload: payload(t, testLink.MAC)})
+	e.request(t, &ipc.PersistLease{Data: []byte("new lease")})
+	e.request(t, goodLease())
+	e.request(t, &ipc.Status{State: ipc.StateBound, Reason: "test"})
+
+	// The supervisor now sends Stop and waits for the engine to go.
+	ev, err = e.event()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if diff := cmp.Diff(&ipc.Stop{}, ev); diff != "" {
+		t.Errorf("after Bound (-want +got):\n%s", diff)
+	}
+
+	e.peer.Close()
+	if err := h.wait(); err != nil {
+		t.Fatalf("Run = %v, want nil", err)
+	}
+
+	if got, want := h.rec.counts(), [4]int{1, 0, 1, 0}; got != want {
+		t.Errorf("applied, removed, frames, unicasts = %v, want %v",
+			got, want)
+	}
+
+	stored, err := h.store.Load()
+	if err != nil || string(stored) != "new lease" {
+		t.Errorf("stored lease = %q, %v; want \"new lease\"", stored, err)
+	}
+}
+
+func TestOneshotTimeout(t *testing.T) {
+	h := newHarness(t, Options{Oneshot: true,
+		Timeout: 200 * time.Millisecond, StopGrace: time.Second})
+	h.run()
+	h.engine()
+	if err := h.wait(); !errors.Is(err, ErrTimeout) {
+		t.Errorf("Run = %v, want %v", err, ErrTimeout)
+	}
+}
+
+func TestDaemonStopReleases(t *testing.T) {
+	h := newHarness(t, Options{ReleaseOnExit: true})
+	h.run()
+	e, _ := h.engine()
+	e.request(t, goodLease())
+	e.request(t, &ipc.Status{State: ipc.StateBound})
+	time.Sleep(100 * time.Millisecond)
+	h.cancel()
+
+	ev, err := e.event()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if diff := cmp.Diff(&ipc.Stop{Release: true}, ev); diff != "" {
+		t.Errorf("on cancel (-want +got):\n%s", diff)
+	}
+
+	// The engine releases: unicast DHCPRELEASE, then removal.
+	e.request(t, &ipc.SendPayload{Src: goodLease().Addr.Addr(),
+		Dst: goodLease().ServerID, Payload: payload(t, testLink.MAC)})
+	e.request(t, &ipc.RemoveLease{Addr: goodLease().Addr})
+	e.peer.Close()
+	if err := h.wait(); err != nil {
+		t.Fatal(err)
+	}
+
+	if got, want := h.rec.counts(), [4]int{1, 1, 0, 1}; got != want {
+		t.Errorf("applied, removed, frames, unicasts = %v, want %v",
+			got, want)
+	}
+}
