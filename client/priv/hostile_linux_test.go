@@ -119,8 +119,8 @@ func TestHostileEngine(t *testing.T) {
 		}},
 		{"broadcast to a unicast address", true, func(t *testing.T) []byte {
 			return encode(t, &ipc.SendPayload{Broadcast: true,
-				Src: netip.IPv4Unspecified(),
-				Dst: netip.MustParseAddr("10.77.1.1"),
+				Src:     netip.IPv4Unspecified(),
+				Dst:     netip.MustParseAddr("10.77.1.1"),
 				Payload: payload(t, testLink.MAC)}, nil)
 		}},
 		{"unicast without a lease", true, func(t *testing.T) []byte {
