@@ -1,0 +1,21 @@
+// Package netconf applies a validated DHCP lease to the system: the
+// address, routes and MTU with netlink, the DNS settings in resolv.conf,
+// and the engine's opaque lease bytes in the state directory. Only the
+// privileged part of dhcp-client uses it, and only with a lease that
+// passed ipc.ApplyLease.Validate.
+//
+// Apply replaces the address with its valid and preferred lifetimes
+// (RFC 2131 section 4.4.1) and lets the kernel add the subnet route, so
+// the subnet route leaves with the address. It installs the classless
+// routes of option 121 or, when there are none, a default route through
+// each router of option 3 in order of preference (RFC 3442 section 3,
+// RFC 2132 section 3.5). Every route it adds carries the protocol
+// RTPROT_DHCP and the configured metric; Remove and the next Apply touch
+// only routes with that protocol on the lease's interface.
+//
+// WriteResolvConf and LeaseStore write files atomically: a temporary file
+// in the same directory, fsync, rename, then fsync of the directory, so a
+// crash or a full disk leaves either the old file or the new one.
+//
+// Netlink code is Linux-only; other platforms get ErrNotSupported.
+package netconf

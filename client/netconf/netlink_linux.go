@@ -1,0 +1,178 @@
+package netconf
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/safedhcp/safedhcp/client/ipc"
+)
+
+// Apply configures link through h with the lease l: it validates l again,
+// replaces the address, installs the routes and deletes the routes a
+// previous Apply added that l no longer has, then sets the MTU. An error
+// names the step that failed; the MTU is set last so that a link that
+// refuses it keeps a working address and routes.
+//
+// TODO: roll back the address and routes when a later step fails, so a
+// kernel error cannot leave a lease half applied.
+func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
+	o Options) error {
+	if err := l.Validate(ipc.Policy{}); err != nil {
+		return fmt.Errorf("netconf: apply: %w", err)
+	}
+
+	name := link.Attrs().Name
+	addr := &netlink.Addr{
+		IPNet:       ipNet(l.Addr),
+		ValidLft:    int(l.ValidLifetime),
+		PreferedLft: int(l.PreferredLifetime),
+	}
+	if err := h.AddrReplace(link, addr); err != nil {
+		return fmt.Errorf("netconf: replace address %v on %s: %w",
+			l.Addr, name, err)
+	}
+
+	if o.Routes {
+		if err := syncRoutes(h, link, wantedRoutes(link, l, o)); err != nil {
+			return err
+		}
+	}
+
+	if o.MTU && l.MTU != 0 && int(l.MTU) != link.Attrs().MTU {
+		if err := h.LinkSetMTU(link, int(l.MTU)); err != nil {
+			return fmt.Errorf("netconf: set MTU %d on %s: %w", l.MTU,
+				name, err)
+		}
+	}
+
+	return nil
+}
+
+// Remove deletes from link the routes netconf added and the address addr
+// (RFC 2131 section 4.4.6). Routes and addresses it did not add stay.
+// What is already gone is not an error.
+func Remove(h *netlink.Handle, link netlink.Link, addr netip.Prefix) error {
+	if err := syncRoutes(h, link, nil); err != nil {
+		return err
+	}
+
+	err := h.AddrDel(link, &netlink.Addr{IPNet: ipNet(addr)})
+	if err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) &&
+		!errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("netconf: delete address %v on %s: %w", addr,
+			link.Attrs().Name, err)
+	}
+
+	return nil
+}
+
+// wantedRoutes returns the routes for l: the classless routes if any,
+// else a default route through each router (RFC 3442 section 3). On-link
+// routes come first so that gateways behind them are reachable when
+// their routes are added.
+func wantedRoutes(link netlink.Link, l *ipc.ApplyLease,
+	o Options) []netlink.Route {
+	var rs []netlink.Route
+	add := func(dst netip.Prefix, gw netip.Addr, metric int) {
+		r := netlink.Route{
+			LinkIndex: link.Attrs().Index,
+			Dst:       ipNet(dst),
+			Protocol:  RTProtDHCP,
+			Priority:  metric,
+			Scope:     netlink.SCOPE_UNIVERSE,
+		}
+		if gw.IsUnspecified() {
+			r.Scope = netlink.SCOPE_LINK
+		} else {
+			r.Gw = net.IP(gw.AsSlice())
+		}
+		rs = append(rs, r)
+	}
+
+	if len(l.Routes) > 0 {
+		for _, rt := range l.Routes {
+			add(rt.Dest, rt.Gateway, o.Metric)
+		}
+	} else {
+		for i, gw := range l.Routers {
+			add(netip.PrefixFrom(netip.IPv4Unspecified(), 0), gw, o.Metric+i)
+		}
+	}
+
+	slices.SortStableFunc(rs, func(a, b netlink.Route) int {
+		return cmp.Compare(len(a.Gw), len(b.Gw))
+	})
+
+	return rs
+}
+
+// syncRoutes replaces the routes in want and deletes every other route
+// with protocol RTProtDHCP on link.
+func syncRoutes(h *netlink.Handle, link netlink.Link,
+	want []netlink.Route) error {
+	name := link.Attrs().Name
+	keep := make(map[routeKey]bool, len(want))
+	for i := range want {
+		if err := h.RouteReplace(&want[i]); err != nil {
+			return fmt.Errorf("netconf: replace route %v via %v on %s: %w",
+				want[i].Dst, want[i].Gw, name, err)
+		}
+		keep[keyOf(&want[i])] = true
+	}
+
+	filter := &netlink.Route{LinkIndex: link.Attrs().Index,
+		Protocol: RTProtDHCP}
+	have, err := h.RouteListFiltered(netlink.FAMILY_V4, filter,
+		netlink.RT_FILTER_OIF|netlink.RT_FILTER_PROTOCOL)
+	if err != nil {
+		return fmt.Errorf("netconf: list routes on %s: %w", name, err)
+	}
+
+	for i := range have {
+		if keep[keyOf(&have[i])] {
+			continue
+		}
+
+		err := h.RouteDel(&have[i])
+		if err != nil && !errors.Is(err, unix.ESRCH) {
+			return fmt.Errorf("netconf: delete route %v on %s: %w",
+				have[i].Dst, name, err)
+		}
+	}
+
+	return nil
+}
+
+// routeKey identifies a route the way the kernel does for replacement:
+// destination and metric (the table is always main).
+type routeKey struct {
+	dst    netip.Prefix
+	metric int
+}
+
+func keyOf(r *netlink.Route) routeKey {
+	dst := netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+	if r.Dst != nil {
+		if a, ok := netip.AddrFromSlice(r.Dst.IP.To4()); ok {
+			ones, _ := r.Dst.Mask.Size()
+			dst = netip.PrefixFrom(a, ones)
+		}
+	}
+
+	return routeKey{dst: dst, metric: r.Priority}
+}
+
+// ipNet converts an IPv4 prefix, keeping the host bits of its address.
+func ipNet(p netip.Prefix) *net.IPNet {
+	return &net.IPNet{
+		IP:   net.IP(p.Addr().AsSlice()),
+		Mask: net.CIDRMask(p.Bits(), 32),
+	}
+}
