@@ -28,7 +28,12 @@ func FuzzParse(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, in []byte) {
 		orig := bytes.Clone(in)
+		_, offErr := ParseOffloaded(in)
 		got, err := Parse(in)
+		if err == nil && offErr != nil {
+			t.Fatalf("ParseOffloaded rejects what Parse accepts: %v",
+				offErr)
+		}
 		if !bytes.Equal(in, orig) {
 			t.Fatal("Parse modified its input")
 		}
