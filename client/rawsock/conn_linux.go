@@ -6,6 +6,7 @@ import (
 	"os"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
@@ -33,6 +34,11 @@ func Open(ifindex int) (*Conn, error) {
 	if err := attachLocked(fd, Filter()); err != nil {
 		unix.Close(fd)
 		return nil, err
+	}
+	err = unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_AUXDATA, 1)
+	if err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("rawsock: enable PACKET_AUXDATA: %w", err)
 	}
 	sa := &unix.SockaddrLinklayer{
 		Protocol: htons(unix.ETH_P_IP),
@@ -104,15 +110,27 @@ func drain(fd int) {
 // length. Frames the host itself sent are skipped. A frame longer than b
 // is discarded and reported with ErrFrameTooLarge. Recv blocks until a
 // frame arrives, the read deadline passes or the Conn is closed.
+//
+// A frame the kernel marks TP_STATUS_CSUMNOTREADY was sent by this host
+// with its UDP checksum left to offload (a veth pair or a bridge to a
+// local server), so the checksum field holds only a partial sum. Recv sets
+// that field to zero, which RFC 768 defines as "no checksum", so that the
+// engine's parser accepts the frame.
 func (c *Conn) Recv(b []byte) (int, error) {
 	var (
-		n    int
-		rerr error
+		n       int
+		partial bool
+		rerr    error
 	)
+	oob := make([]byte, unix.CmsgSpace(sizeofAuxdata))
 	err := c.rc.Read(func(fd uintptr) bool {
 		for {
-			var from unix.Sockaddr
-			n, from, rerr = unix.Recvfrom(int(fd), b, unix.MSG_TRUNC)
+			var (
+				oobn int
+				from unix.Sockaddr
+			)
+			n, oobn, _, from, rerr = unix.Recvmsg(int(fd), b, oob,
+				unix.MSG_TRUNC)
 			if rerr == unix.EAGAIN {
 				return false
 			}
@@ -120,6 +138,7 @@ func (c *Conn) Recv(b []byte) (int, error) {
 			if rerr == nil && ok && ll.Pkttype == unix.PACKET_OUTGOING {
 				continue
 			}
+			partial = rerr == nil && checksumNotReady(oob[:oobn])
 			return true
 		}
 	})
@@ -132,8 +151,46 @@ func (c *Conn) Recv(b []byte) (int, error) {
 	if n > len(b) {
 		return 0, ErrFrameTooLarge
 	}
+	if partial {
+		zeroUDPChecksum(b[:n])
+	}
 
 	return n, nil
+}
+
+// sizeofAuxdata is the size of struct tpacket_auxdata.
+const sizeofAuxdata = int(unsafe.Sizeof(unix.TpacketAuxdata{}))
+
+// checksumNotReady reports whether the PACKET_AUXDATA control message in
+// oob has TP_STATUS_CSUMNOTREADY set.
+func checksumNotReady(oob []byte) bool {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return false
+	}
+	for _, m := range msgs {
+		if m.Header.Level != unix.SOL_PACKET ||
+			m.Header.Type != unix.PACKET_AUXDATA ||
+			len(m.Data) < sizeofAuxdata {
+			continue
+		}
+		status := binary.NativeEndian.Uint32(m.Data[0:4])
+		return status&unix.TP_STATUS_CSUMNOTREADY != 0
+	}
+
+	return false
+}
+
+// zeroUDPChecksum clears the UDP checksum of frame, an IPv4 UDP frame as
+// the filter passes them, if the header lies within the frame.
+func zeroUDPChecksum(frame []byte) {
+	if len(frame) <= offIP {
+		return
+	}
+	off := offIP + int(frame[offIP]&0x0f)*4 + 6
+	if off+2 <= len(frame) {
+		frame[off], frame[off+1] = 0, 0
+	}
 }
 
 // Send transmits frame, a complete Ethernet II frame such as package

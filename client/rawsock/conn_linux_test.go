@@ -257,3 +257,54 @@ func TestProbeBadArguments(t *testing.T) {
 		t.Error("Probe of an ipv6 address succeeded")
 	}
 }
+
+func TestConnRecvOffloadedChecksum(t *testing.T) {
+	// The peer's kernel sends a real UDP datagram across the veth pair,
+	// leaving its checksum to offload, as a local DHCP server does.
+	p := newPair(t, "192.0.2.1/24")
+	run(t, "ip", "-n", p.peer.name, "neigh", "replace", clientIP.String(),
+		"lladdr", net.HardwareAddr(p.client.mac[:]).String(), "dev",
+		p.peer.name)
+	c := openConn(t, p.client)
+
+	var server net.PacketConn
+	p.peer.in(t, func() {
+		var err error
+		server, err = net.ListenPacket("udp4", "192.0.2.1:67")
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	defer server.Close()
+	dst := &net.UDPAddr{IP: clientIP.AsSlice(), Port: 68}
+	if _, err := server.WriteTo([]byte("offer"), dst); err != nil {
+		t.Fatalf("server send: %v", err)
+	}
+
+	buf := make([]byte, 2048)
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	n, err := c.Recv(buf)
+	if err != nil {
+		t.Fatalf("Recv: %v", err)
+	}
+	f, err := frame.Parse(buf[:n])
+	if err != nil {
+		t.Fatalf("frame.Parse of the received frame: %v", err)
+	}
+	got := []string{f.Src.String(), f.Dst.String(), string(f.Payload)}
+	want := []string{"192.0.2.1", "192.0.2.10", "offer"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("received frame (-want +got):\n%s", diff)
+	}
+}
+
+func TestZeroUDPChecksum(t *testing.T) {
+	b := udpFrame(t, 68, []byte("x"))
+	zeroUDPChecksum(b)
+	if _, err := frame.Parse(b); err != nil {
+		t.Errorf("Parse after zeroUDPChecksum: %v", err)
+	}
+	for _, short := range [][]byte{nil, b[:14], b[:15], b[:40]} {
+		zeroUDPChecksum(short) // must not panic
+	}
+}
