@@ -123,3 +123,25 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAccessors sets one option to arbitrary bytes and checks every
+// accessor against them, reaching the name and route parsers more often
+// than whole messages do.
+func FuzzAccessors(f *testing.F) {
+	for _, tt := range append(nameCases(), routeCases()...) {
+		var m Message
+		if m.Decode(packet(append(tt.opts, 255)...)) != nil {
+			continue
+		}
+		for c, v := range m.Options.All() {
+			f.Add(byte(c), append([]byte{}, v...))
+		}
+	}
+	f.Fuzz(func(t *testing.T, code byte, v []byte) {
+		var o Options
+		if o.Set(OptionCode(code), v) != nil {
+			return
+		}
+		checkAccessors(t, &o, map[OptionCode][]byte{OptionCode(code): v})
+	})
+}
