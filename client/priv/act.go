@@ -164,7 +164,7 @@ func (s *Supervisor) remove(r *ipc.RemoveLease) error {
 func (s *Supervisor) persist(r *ipc.PersistLease) {
 	var err error
 	if len(r.Data) == 0 {
-		err = s.deps.Store.Remove()
+		err = s.deps.Store.Clear()
 	} else {
 		err = s.deps.Store.Save(r.Data)
 	}

@@ -33,6 +33,10 @@ type Options struct {
 
 	// StopGrace bounds how long a stopping engine may take to finish.
 	StopGrace time.Duration
+
+	// AfterStart, if set, runs once after the first engine started: the
+	// point where the supervisor confines itself. An error ends Run.
+	AfterStart func() error
 }
 
 // Network applies leases to the interface (package netconf in
@@ -80,6 +84,14 @@ type Engine interface {
 	PID() int
 }
 
+// LeaseStore keeps the engine's opaque lease bytes (netconf.LeaseStore in
+// production).
+type LeaseStore interface {
+	Load() ([]byte, error)
+	Save(data []byte) error
+	Clear() error
+}
+
 // Starter starts a new engine.
 type Starter func() (Engine, error)
 
@@ -88,7 +100,7 @@ type Deps struct {
 	Link    Link
 	Packets PacketConn
 	Network Network
-	Store   *Store
+	Store   LeaseStore
 	Start   Starter
 
 	// Unicast and Probe may be nil: unicast sends and probes then fail

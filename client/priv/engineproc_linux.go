@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -19,18 +20,24 @@ type engineProc struct {
 }
 
 // ExecStarter returns a Starter that runs exe (normally /proc/self/exe)
-// as the engine: argv is exe and engine.Subcommand, the environment is
-// empty, the working directory is /, and the only descriptors are
-// stderr and, at engine.FD, its end of a SOCK_SEQPACKET socketpair. The
-// engine is killed if the supervisor dies.
-func ExecStarter(exe string, stderr *os.File) Starter {
+// as the engine: argv is exe, engine.Subcommand, uid and gid (which the
+// engine switches to), the environment is empty, the working directory
+// is /, and the only descriptors are stderr and, at engine.FD, its end of
+// a SOCK_SEQPACKET socketpair. The engine is killed if the supervisor
+// dies.
+func ExecStarter(exe string, stderr *os.File, uid, gid uint32) Starter {
+	argv := []string{exe, engine.Subcommand,
+		strconv.FormatUint(uint64(uid), 10),
+		strconv.FormatUint(uint64(gid), 10)}
+
 	return func() (Engine, error) {
-		return startProc(exe, stderr)
+		return startProc(exe, argv, stderr)
 	}
 }
 
 // startProc starts one engine process.
-func startProc(exe string, stderr *os.File) (*engineProc, error) {
+func startProc(exe string, argv []string, stderr *os.File) (*engineProc,
+	error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX,
 		unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -43,7 +50,7 @@ func startProc(exe string, stderr *os.File) (*engineProc, error) {
 
 	files := make([]*os.File, engine.FD+1)
 	files[2], files[engine.FD] = stderr, theirs
-	p, err := os.StartProcess(exe, []string{exe, engine.Subcommand},
+	p, err := os.StartProcess(exe, argv,
 		&os.ProcAttr{
 			Dir:   "/",
 			Env:   []string{},

@@ -111,6 +111,14 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		return err
 	}
 
+	if s.opts.AfterStart != nil {
+		if err := s.opts.AfterStart(); err != nil {
+			s.stop(false)
+
+			return err
+		}
+	}
+
 	var timeout <-chan time.Time
 	if s.opts.Oneshot && s.opts.Timeout > 0 {
 		t := time.NewTimer(s.opts.Timeout)

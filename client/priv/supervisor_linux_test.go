@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/safedhcp/safedhcp/client/ipc"
+	"github.com/safedhcp/safedhcp/client/netconf"
 	"github.com/safedhcp/safedhcp/codec"
 )
 
@@ -25,17 +26,14 @@ type harness struct {
 	rec     *recorder
 	sup     *Supervisor
 	engines chan *fakeEngine
-	store   *Store
+	store   netconf.LeaseStore
 	done    chan error
 	cancel  context.CancelFunc
 }
 
 func newHarness(t *testing.T, opts Options) *harness {
 	t.Helper()
-	store, err := NewStore(t.TempDir(), testLink.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := netconf.LeaseStore{Dir: t.TempDir(), Interface: testLink.Name}
 
 	if opts.StopGrace == 0 {
 		opts.StopGrace = 300 * time.Millisecond

@@ -1,0 +1,210 @@
+package priv
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/safedhcp/safedhcp/client/config"
+	"github.com/safedhcp/safedhcp/client/ipc"
+	"github.com/safedhcp/safedhcp/client/netconf"
+	"github.com/safedhcp/safedhcp/client/rawsock"
+)
+
+// RFC 5227 section 1.1 probe parameters: PROBE_NUM probes PROBE_MIN
+// apart (the random spread up to PROBE_MAX is left out).
+const (
+	probeNum      = 3
+	probeInterval = time.Second
+)
+
+// system is what the supervisor holds of the machine: the interface, its
+// sockets and the netlink handle.
+type system struct {
+	log   *slog.Logger
+	link  Link
+	nl    *netlink.Handle
+	nlink netlink.Link
+	raw   *rawsock.Conn
+	opts  netconf.Options
+
+	resolvConf string // "" when DNS is not applied
+
+	udp    *rawsock.UDPConn // bound to udpSrc, opened on first use
+	udpSrc netip.Addr
+
+	links    chan bool
+	linkDone chan struct{}
+}
+
+// open does the start-up steps that need privileges.
+func (s *system) open(cfg *config.Config) error {
+	var err error
+	if s.nl, err = netlink.NewHandle(unix.NETLINK_ROUTE); err != nil {
+		return fmt.Errorf("priv: netlink: %w", err)
+	}
+
+	if s.nlink, err = s.nl.LinkByName(cfg.Interface); err != nil {
+		return fmt.Errorf("priv: interface %s: %w", cfg.Interface, err)
+	}
+
+	a := s.nlink.Attrs()
+	if len(a.HardwareAddr) != 6 {
+		return fmt.Errorf("priv: interface %s has a %d-byte hardware "+
+			"address; only Ethernet is supported", a.Name,
+			len(a.HardwareAddr))
+	}
+
+	s.link = Link{Index: a.Index, Name: a.Name, MTU: a.MTU}
+	copy(s.link.MAC[:], a.HardwareAddr)
+	if a.Flags&net.FlagUp == 0 {
+		if err := s.nl.LinkSetUp(s.nlink); err != nil {
+			return fmt.Errorf("priv: bringing %s up: %w", a.Name, err)
+		}
+
+		s.log.Info("link brought up")
+	}
+
+	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
+		return fmt.Errorf("priv: state directory: %w", err)
+	}
+
+	if s.raw, err = rawsock.Open(a.Index); err != nil {
+		return err
+	}
+
+	s.opts = netconf.Options{Metric: int(cfg.RouteMetric),
+		Routes: cfg.ApplyRoutes, MTU: cfg.ApplyMTU}
+	if cfg.ApplyDNS {
+		s.resolvConf = cfg.ResolvConf
+	}
+
+	return s.watchLinks()
+}
+
+// watchLinks subscribes to link updates and reports carrier changes of
+// our interface on s.links.
+func (s *system) watchLinks() error {
+	updates := make(chan netlink.LinkUpdate, 16)
+	s.linkDone = make(chan struct{})
+	if err := netlink.LinkSubscribe(updates, s.linkDone); err != nil {
+		return fmt.Errorf("priv: subscribing to link updates: %w", err)
+	}
+
+	s.links = make(chan bool, 1)
+	up := s.nlink.Attrs().RawFlags&unix.IFF_LOWER_UP != 0
+	go func() {
+		for u := range updates {
+			if int(u.Index) != s.link.Index {
+				continue
+			}
+
+			now := u.Flags&unix.IFF_LOWER_UP != 0
+			if now == up {
+				continue
+			}
+
+			up = now
+			select {
+			case s.links <- up:
+			case <-s.linkDone:
+				return
+			}
+		}
+	}()
+
+	return nil
+}
+
+// close releases everything open opened. The address stays configured.
+func (s *system) close() {
+	if s.linkDone != nil {
+		close(s.linkDone)
+	}
+
+	if s.udp != nil {
+		s.udp.Close()
+	}
+
+	if s.raw != nil {
+		s.raw.Close()
+	}
+
+	if s.nl != nil {
+		s.nl.Close()
+	}
+}
+
+// Apply configures a validated lease and writes resolv.conf.
+func (s *system) Apply(l *ipc.ApplyLease) error {
+	if err := netconf.Apply(s.nl, s.nlink, l, s.opts); err != nil {
+		return err
+	}
+
+	if s.resolvConf != "" && (len(l.DNS) > 0 || l.Domain != "" ||
+		len(l.Search) > 0) {
+		if err := netconf.WriteResolvConf(s.resolvConf, l); err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+// Remove takes the lease's address and routes off the interface.
+func (s *system) Remove(l *ipc.ApplyLease) error {
+	return netconf.Remove(s.nl, s.nlink, l.Addr)
+}
+
+// unicast sends payload from src:68 to dst:67 through a UDP socket bound
+// to src, reopened when the leased address changes.
+func (s *system) unicast(src, dst netip.Addr, payload []byte) error {
+	if s.udp == nil || s.udpSrc != src {
+		if s.udp != nil {
+			s.udp.Close()
+			s.udp = nil
+		}
+
+		u, err := rawsock.ListenUDP(s.link.Name, src)
+		if err != nil {
+			return err
+		}
+
+		s.udp, s.udpSrc = u, src
+	}
+
+	return s.udp.SendTo(payload, dst)
+}
+
+// probe runs the RFC 5227 probe of addr.
+func (s *system) probe(ctx context.Context, addr netip.Addr) (bool, error) {
+	return rawsock.Probe(ctx, s.link.Index, s.link.MAC, addr, probeNum,
+		probeInterval)
+}
+
+// packetConn adapts rawsock.Conn to PacketConn.
+type packetConn struct{ c *rawsock.Conn }
+
+func (p packetConn) ReadFrame(b []byte) (int, error) { return p.c.Recv(b) }
+func (p packetConn) WriteFrame(b []byte) error       { return p.c.Send(b) }
+
+// engineConfig returns the part of cfg the engine needs.
+func engineConfig(cfg *config.Config) ipc.EngineConfig {
+	return ipc.EngineConfig{
+		Hostname:          cfg.Hostname,
+		ClientID:          cfg.ClientIDBytes(),
+		VendorClass:       []byte(cfg.VendorClass),
+		RapidCommit:       cfg.RapidCommit,
+		IPv6OnlyPreferred: cfg.IPv6OnlyPreferred,
+		ARPProbe:          cfg.ARPProbe,
+		InitialDelay:      cfg.InitialDelay,
+		ReleaseOnStop:     cfg.ReleaseOnExit,
+	}
+}
