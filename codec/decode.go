@@ -114,18 +114,46 @@ func areas(b []byte, overload byte) ([3]area, int) {
 // copies the values into place, so instances concatenate without
 // allocating.
 func (o *Options) decode(b []byte) OptionError {
-	var total [256]int
-	var order [256]OptionCode
-	var first [256]int
-	count := 0
-
 	overload, f := scanOverload(b)
 	if f.Err != nil {
 		return f
 	}
 	as, nas := areas(b, overload)
 
-	for ai, a := range as[:nas] {
+	var total, first [256]int
+	var order [256]OptionCode
+	count := 0
+	f = walkOptions(b, as[:nas], func(c OptionCode, v, n int) {
+		if first[c] == 0 { // no option starts before offset 44
+			order[count] = c
+			first[c] = v - 2
+			count++
+		}
+		total[c] += n
+	})
+	if f.Err != nil {
+		return f
+	}
+
+	for _, c := range order[:count] {
+		o.reserve(c, total[c], first[c])
+		o.spans[c].n = 0
+	}
+	walkOptions(b, as[:nas], func(c OptionCode, v, n int) {
+		s := &o.spans[c]
+		copy(o.data[int(s.off)+int(s.n):], b[v:v+n])
+		s.n += uint16(n)
+	})
+
+	return OptionError{}
+}
+
+// walkOptions calls fn with the code, value offset and value length of
+// every option in the areas of b, in order, skipping option 52 outside
+// the first area (RFC 2131 section 4.1: it is not followed twice). It
+// stops at the first framing fault and returns it.
+func walkOptions(b []byte, as []area, fn func(c OptionCode, v, n int)) OptionError {
+	for ai, a := range as {
 		for i := a.start; ; {
 			c, v, n, next, f := nextOption(b, i, a.end)
 			if f.Err != nil {
@@ -135,36 +163,9 @@ func (o *Options) decode(b []byte) OptionError {
 				break
 			}
 			i = next
-			if c == OptOverload && ai > 0 {
-				continue
+			if c != OptOverload || ai == 0 {
+				fn(c, v, n)
 			}
-			if first[c] == 0 { // no option starts before offset 44
-				order[count] = c
-				first[c] = v - 2
-				count++
-			}
-			total[c] += n
-		}
-	}
-
-	for _, c := range order[:count] {
-		o.reserve(c, total[c], first[c])
-		o.spans[c].n = 0
-	}
-
-	for ai, a := range as[:nas] {
-		for i := a.start; ; {
-			c, v, n, next, _ := nextOption(b, i, a.end)
-			if c == OptEnd {
-				break
-			}
-			i = next
-			if c == OptOverload && ai > 0 {
-				continue
-			}
-			s := &o.spans[c]
-			copy(o.data[int(s.off)+int(s.n):], b[v:v+n])
-			s.n += uint16(n)
 		}
 	}
 
@@ -177,17 +178,9 @@ func (o *Options) decode(b []byte) OptionError {
 func scanOverload(b []byte) (byte, OptionError) {
 	var val byte
 	total, at := 0, -1
-	for i := offOpts; ; {
-		c, v, n, next, f := nextOption(b, i, len(b))
-		if f.Err != nil {
-			return 0, f
-		}
-		if c == OptEnd {
-			break
-		}
-		i = next
+	f := walkOptions(b, []area{{offOpts, len(b)}}, func(c OptionCode, v, n int) {
 		if c != OptOverload {
-			continue
+			return
 		}
 		if at < 0 {
 			at = v - 2
@@ -196,6 +189,9 @@ func scanOverload(b []byte) (byte, OptionError) {
 			val = b[v]
 		}
 		total += n
+	})
+	if f.Err != nil {
+		return 0, f
 	}
 
 	if at < 0 {

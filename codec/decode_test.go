@@ -135,9 +135,9 @@ func TestDecodeOptions(t *testing.T) {
 		{
 			name: "overload 3 reads file then sname",
 			in: withFields(packet(6, 4, 1, 1, 1, 1, 52, 1, 3, 255),
-				sname, file),
+				sname, append([]byte{6, 4, 2, 2, 2, 2}, file...)),
 			want: []opt{
-				{6, []byte{1, 1, 1, 1, 8, 8, 8, 8}},
+				{6, []byte{1, 1, 1, 1, 2, 2, 2, 2, 8, 8, 8, 8}},
 				{52, []byte{3}}, {15, []byte("foo")},
 			},
 		},
