@@ -117,6 +117,9 @@ func ResolvConf(l *ipc.ApplyLease) ([]byte, error) {
 
 // WriteResolvConf atomically replaces the file at path with the DNS
 // settings of l. The file is created with mode 0644.
+//
+// TODO: fall back to rewriting in place when path is itself a bind mount
+// (as Docker mounts /etc/resolv.conf), where rename fails with EBUSY.
 func WriteResolvConf(path string, l *ipc.ApplyLease) error {
 	data, err := ResolvConf(l)
 	if err != nil {

@@ -58,6 +58,9 @@ func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
 // Remove deletes from link the routes netconf added and the address addr
 // (RFC 2131 section 4.4.6). Routes and addresses it did not add stay.
 // What is already gone is not an error.
+//
+// TODO: restore the MTU the link had before Apply; Remove leaves the
+// lease's MTU in place.
 func Remove(h *netlink.Handle, link netlink.Link, addr netip.Prefix) error {
 	if err := syncRoutes(h, link, nil); err != nil {
 		return err
