@@ -200,7 +200,7 @@ func TestProbe(t *testing.T) {
 			var err error
 			p.client.in(t, func() {
 				got, err = Probe(context.Background(), p.client.ifindex,
-					p.client.mac, tt.addr, 2, 100*time.Millisecond)
+					p.client.mac, tt.addr, 2, 200*time.Millisecond)
 			})
 			if err != nil {
 				t.Fatalf("Probe: %v", err)

@@ -70,8 +70,29 @@ func newPair(t *testing.T, peerAddr string) *pair {
 	}
 	p.client.lookup(t)
 	p.peer.lookup(t)
+	p.client.waitUp(t)
+	p.peer.waitUp(t)
 
 	return p
+}
+
+// waitUp waits until the kernel reports e's link operationally up: until
+// then (the link watcher runs at most once a second) the device has no
+// queueing discipline and drops what is sent.
+func (e end) waitUp(t *testing.T) {
+	t.Helper()
+	for range 100 {
+		out, err := exec.Command("ip", "-n", e.name, "-o", "link", "show",
+			"dev", e.name).Output()
+		if err != nil {
+			t.Fatalf("ip link show %s: %v", e.name, err)
+		}
+		if strings.Contains(string(out), " state UP ") {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("link %s never came up", e.name)
 }
 
 // lookup fills in the interface index and MAC of e.
