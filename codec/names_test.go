@@ -49,6 +49,21 @@ func longPointerName() []byte {
 	return v
 }
 
+// pointerChain returns option 119 data of 1+hops names: "a", then names
+// that are each one pointer to the name before, so the last needs hops
+// pointers to reach "a".
+func pointerChain(hops int) []byte {
+	v := []byte{1, 'a', 0}
+	prev := 0
+	for range hops {
+		at := len(v)
+		v = append(v, 0xc0, byte(prev))
+		prev = at
+	}
+
+	return v
+}
+
 // nameCases are the accessor cases of options 12, 15, 66, 67, 81, 114
 // and 119; handMade uses them as fuzz seeds too.
 func nameCases() []accessorCase {
@@ -135,13 +150,17 @@ func nameCases() []accessorCase {
 		{"search pointer to itself after a label",
 			opt119(1, 'a', 0xc0, 2), search, nil, ErrMalformed},
 		{"search two pointers pointing at each other",
-			opt119(1, 'a', 0, 1, 'b', 0xc0, 6, 1, 'c', 0xc0, 3), search, nil,
-			ErrMalformed},
+			opt119(1, 'a', 0, 0xc0, 5, 0xc0, 3), search, nil, ErrMalformed},
 		{"search pointer forward past its own position",
 			opt119(1, 'a', 0xc0, 5, 0, 1, 'b', 0), search, nil, ErrMalformed},
 		{"search pointer into its own name",
 			opt119(1, 'a', 1, 'b', 0xc0, 2), search, nil, ErrMalformed},
 		{"search pointer past the end", opt119(1, 'a', 0, 0xc0, 200), search,
+			nil, ErrMalformed},
+		{"search 16 pointer hops", opt119(pointerChain(16)...), search,
+			[]string{"a", "a", "a", "a", "a", "a", "a", "a", "a",
+				"a", "a", "a", "a", "a", "a", "a", "a"}, nil},
+		{"search 17 pointer hops", opt119(pointerChain(17)...), search,
 			nil, ErrMalformed},
 		{"search label of 64 bytes", opt119(append(append([]byte{64}, label64...),
 			0)...), search, nil, ErrMalformed},
