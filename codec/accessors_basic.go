@@ -66,6 +66,7 @@ func (o *Options) nonEmpty(c OptionCode) ([]byte, error) {
 	return v, nil
 }
 
+// uint16Value reads option c as a 2-byte number in network byte order.
 func (o *Options) uint16Value(c OptionCode) (uint16, error) {
 	v, err := o.fixed(c, 2)
 	if err != nil {
@@ -75,6 +76,7 @@ func (o *Options) uint16Value(c OptionCode) (uint16, error) {
 	return binary.BigEndian.Uint16(v), nil
 }
 
+// uint32Value reads option c as a 4-byte number in network byte order.
 func (o *Options) uint32Value(c OptionCode) (uint32, error) {
 	v, err := o.fixed(c, 4)
 	if err != nil {
@@ -95,6 +97,7 @@ func (o *Options) seconds(c OptionCode) (uint32, error) {
 	return s, err
 }
 
+// addr reads option c as one IPv4 address.
 func (o *Options) addr(c OptionCode) (netip.Addr, error) {
 	v, err := o.fixed(c, 4)
 	if err != nil {

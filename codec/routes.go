@@ -77,6 +77,7 @@ func (o *Options) MSClasslessRoutes(dst []Route) ([]Route, error) {
 	return o.classless(OptMSClasslessRoute, dst)
 }
 
+// classless appends the RFC 3442 routes of option c to dst.
 func (o *Options) classless(c OptionCode, dst []Route) ([]Route, error) {
 	v, err := o.value(c)
 	if err != nil {
