@@ -7,4 +7,4 @@ package sandbox
 var engineArchSyscalls = []string{}
 
 // privilegedArchSyscalls are the supervisor's arm64-only system calls.
-var privilegedArchSyscalls = []string{}
+var privilegedArchSyscalls = []string{"fstatat"}

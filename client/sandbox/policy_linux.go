@@ -48,7 +48,7 @@ var PrivilegedSyscalls = append(append([]string{
 	"socket", "socketpair", "bind", "connect", "getsockname",
 	"getsockopt", "setsockopt", "shutdown", "ioctl",
 	// Files in the state and resolv.conf directories.
-	"openat", "newfstatat", "fstat", "statx", "lseek", "pread64",
+	"openat", "fstat", "statx", "lseek", "pread64",
 	"pwrite64", "fsync", "fdatasync", "fchmod", "fchown", "renameat",
 	"renameat2", "unlinkat", "mkdirat", "getdents64", "readlinkat",
 	"faccessat", "faccessat2", "dup3", "pipe2", "getcwd", "flock",

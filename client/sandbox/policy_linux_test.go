@@ -163,3 +163,25 @@ func TestPrivilegedAllowsEngine(t *testing.T) {
 			missing, priv["clone"])
 	}
 }
+
+func TestCommonSyscallsExistOnEveryArch(t *testing.T) {
+	// Names outside the per-architecture lists must exist on both
+	// architectures LinuxKit ships, or the policy fails to assemble there.
+	archOnly := map[string]bool{}
+	for _, n := range append(engineArchSyscalls, privilegedArchSyscalls...) {
+		archOnly[n] = true
+	}
+	for _, a := range []*arch.Info{arch.X86_64, arch.AARCH64} {
+		t.Run(a.Name, func(t *testing.T) {
+			var missing []string
+			for _, n := range append(PrivilegedSyscalls, "clone3") {
+				if _, ok := a.SyscallNames[n]; !ok && !archOnly[n] {
+					missing = append(missing, n)
+				}
+			}
+			if len(missing) > 0 {
+				t.Errorf("not system calls on %s: %v", a.Name, missing)
+			}
+		})
+	}
+}
