@@ -69,9 +69,10 @@ const capportUnrestricted = "urn:ietf:params:capport:unrestricted"
 // CaptivePortal returns option 114, the captive portal API URI (RFC 8910
 // section 2). It must be an https URI or the URN
 // "urn:ietf:params:capport:unrestricted"; its bytes must be printable
-// ASCII allowed in a URI (RFC 3986 section 2), so no space, quote,
-// backslash or control character. Reserved characters such as '&' and ';'
-// remain: callers quote the value before using it in a shell or log.
+// ASCII allowed in a URI (RFC 3986 section 2), and of the sub-delimiters
+// only '&', '=', '+' and ',' are kept: no space, quote, backslash, '$',
+// ';', '(', ')', '!', '*' or control character. Callers still quote the
+// value before using it in a shell or log.
 func (o *Options) CaptivePortal() (string, error) {
 	v, err := o.value(OptCaptivePortal)
 	if err != nil {
@@ -80,7 +81,7 @@ func (o *Options) CaptivePortal() (string, error) {
 
 	v = trimNULs(v)
 	for _, c := range v {
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"'<>\\^`{|}$;()!*", c) >= 0 {
 			return "", o.bad(OptCaptivePortal, ErrMalformed)
 		}
 	}

@@ -192,7 +192,7 @@ var accessorChecks = map[OptionCode]func(o *Options, v []byte) error{
 	},
 	OptCaptivePortal: func(o *Options, v []byte) error {
 		got, err := o.CaptivePortal()
-		return check(err, safeText(v, got))
+		return check(err, safeText(v, got) && !strings.ContainsAny(got, "$;()"))
 	},
 	OptUserClass: func(o *Options, v []byte) error {
 		got, err := o.UserClass(nil)
