@@ -36,6 +36,7 @@ type Engine struct {
 
 	applied netip.Prefix // address of the lease applied, if any
 	done    bool         // Stop was handled
+	keep    bool         // Stop without release: leave the lease applied
 }
 
 // New returns an Engine for the interface and configuration of init. It
@@ -124,6 +125,11 @@ func (e *Engine) Event(now time.Time, ev ipc.Event) error {
 		if ev.Release {
 			return e.handle(now, statemachine.Release())
 		}
+
+		// The machine removes its lease when it stops; a client that
+		// exits without releasing leaves it configured, and the kernel
+		// drops the address when its valid lifetime ends.
+		e.keep = true
 
 		return e.handle(now, statemachine.Stop())
 	}
@@ -235,8 +241,16 @@ func (e *Engine) apply(now time.Time, l *statemachine.Lease) error {
 	return e.send(st)
 }
 
-// remove asks for l to be taken off the interface and reports it lost.
+// remove asks for l to be taken off the interface and reports it lost,
+// unless the engine is stopping without a release.
 func (e *Engine) remove(l *statemachine.Lease) error {
+	if e.keep {
+		e.log.Info("stopping; the lease stays configured",
+			"addr", l.Addr.String())
+
+		return nil
+	}
+
 	if err := e.send(&ipc.RemoveLease{Addr: l.Addr}); err != nil {
 		return err
 	}

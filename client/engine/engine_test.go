@@ -255,3 +255,32 @@ func TestTimers(t *testing.T) {
 		t.Error("a firing queued before cancel was delivered")
 	}
 }
+
+func TestStopKeepsLease(t *testing.T) {
+	e, sent := newTestEngine(t)
+	l := &statemachine.Lease{Addr: netip.MustParsePrefix("10.0.0.5/24")}
+	remove := statemachine.Action{Kind: statemachine.ActRemove, Lease: l}
+
+	e.keep = true
+	if err := e.act(time.Now(), &remove); err != nil {
+		t.Fatal(err)
+	}
+
+	if len(*sent) != 0 {
+		t.Errorf("stopping without release sent %v", *sent)
+	}
+
+	e.keep = false
+	if err := e.act(time.Now(), &remove); err != nil {
+		t.Fatal(err)
+	}
+
+	want := []ipc.Request{
+		&ipc.RemoveLease{Addr: l.Addr},
+		&ipc.Status{State: ipc.StateLost, Reason: "lease removed"},
+	}
+	if diff := cmp.Diff(want, *sent, cmp.Comparer(
+		func(a, b netip.Prefix) bool { return a == b })); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}

@@ -133,7 +133,9 @@ func (s *Supervisor) apply(r *ipc.ApplyLease) {
 
 	if s.applied == nil || s.applied.Addr != r.Addr {
 		s.log.Info("lease applied", "addr", r.Addr,
-			"server", r.ServerID, "lifetime", r.ValidLifetime)
+			"server", r.ServerID, "lifetime", r.ValidLifetime,
+			"routers", r.Routers, "routes", len(r.Routes),
+			"dns", r.DNS)
 	}
 
 	s.applied = r
