@@ -4,9 +4,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/safedhcp/safedhcp/fuzzers"
 )
 
@@ -118,5 +120,53 @@ func TestReplay(t *testing.T) {
 
 	for _, s := range readDir(t, *replayDir) {
 		t.Run(s.name, func(t *testing.T) { fn(s.data) })
+	}
+}
+
+// TestCorpusDirsMatchTargets checks that every target has a corpus
+// directory and every corpus directory a target, since the build scripts
+// list one from the other.
+func TestCorpusDirsMatchTargets(t *testing.T) {
+	ents, err := os.ReadDir(corpusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs, names []string
+	for _, e := range ents {
+		if e.IsDir() {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	for _, tg := range fuzzers.Targets() {
+		names = append(names, tg.Name)
+	}
+	slices.Sort(names)
+
+	if diff := cmp.Diff(dirs, names); diff != "" {
+		t.Errorf("corpus dirs vs targets (-dirs +targets):\n%s", diff)
+	}
+}
+
+// TestSelftestPanics checks the selftest harness CI uses to prove that
+// each engine reports a panic as a crash.
+func TestSelftestPanics(t *testing.T) {
+	fn, ok := fuzzers.Lookup("selftest")
+	if !ok {
+		t.Fatal("no selftest harness")
+	}
+	for _, tc := range []struct {
+		in    string
+		panic bool
+	}{
+		{"crash", true}, {"crash and more", true}, {"cras", false}, {"", false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			defer func() {
+				if got := recover() != nil; got != tc.panic {
+					t.Errorf("panicked: %v, want %v", got, tc.panic)
+				}
+			}()
+			fn([]byte(tc.in))
+		})
 	}
 }

@@ -30,6 +30,7 @@ type smRun struct {
 	sent   []byte     // the last message the machine sent
 	probe  netip.Addr // the last address the machine asked to probe
 	trace  []statemachine.Step
+	msg    codec.Message // scratch for the packet to deliver
 }
 
 // timer is a deadline the machine armed.
@@ -212,16 +213,17 @@ func (r *smRun) answer(mutate bool) {
 	if r.sent == nil {
 		return
 	}
-	var reply codec.Message
-	ok, err := r.srv.Handle(r.sent, &reply)
+	reply := &r.msg
+	reply.Reset()
+	ok, err := r.srv.Handle(r.sent, reply)
 	if err != nil || !ok {
 		return
 	}
 	if mutate {
-		r.mutate(&reply)
+		r.mutate(reply)
 	}
 	r.advance()
-	r.record(statemachine.Packet(&reply, r.srv.ID))
+	r.record(statemachine.Packet(reply, r.srv.ID))
 }
 
 // mutate sets or deletes a few options of m from the input.
@@ -247,12 +249,11 @@ func (r *smRun) rawPacket() {
 	if err != nil {
 		return
 	}
-	var m codec.Message
-	if m.Decode(b) != nil {
+	if r.msg.Decode(b) != nil {
 		return
 	}
 	r.advance()
-	r.record(statemachine.Packet(&m, r.srv.ID))
+	r.record(statemachine.Packet(&r.msg, r.srv.ID))
 }
 
 // advance moves the clock forward by up to about a minute.

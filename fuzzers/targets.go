@@ -2,9 +2,11 @@ package fuzzers
 
 // Target names one harness. Name is the corpus directory under corpus/,
 // the AFL and libFuzzer binary name and the OSS-Fuzz fuzzer name (with
-// the prefix fuzz_ and dashes turned into underscores).
+// the prefix fuzz_ and dashes turned into underscores). Func is the name of the go-fuzz style function, as compile_go_fuzzer
+// takes it, and of the native FuzzXxx wrapper in the package's tests.
 type Target struct {
 	Name string
+	Func string
 	Fn   func(data []byte) int
 }
 
@@ -12,18 +14,24 @@ type Target struct {
 // new on each call, so callers may not change what others see.
 func Targets() []Target {
 	return []Target{
-		{"codec-decode", FuzzCodecDecode},
-		{"codec-roundtrip", FuzzCodecRoundTrip},
-		{"frame", FuzzFrame},
-		{"ipc", FuzzIPC},
-		{"statemachine", FuzzStateMachine},
-		{"lease", FuzzLease},
-		{"config", FuzzConfig},
+		{"codec-decode", "FuzzCodecDecode", FuzzCodecDecode},
+		{"codec-roundtrip", "FuzzCodecRoundTrip", FuzzCodecRoundTrip},
+		{"frame", "FuzzFrame", FuzzFrame},
+		{"ipc", "FuzzIPC", FuzzIPC},
+		{"statemachine", "FuzzStateMachine", FuzzStateMachine},
+		{"lease", "FuzzLease", FuzzLease},
+		{"config", "FuzzConfig", FuzzConfig},
 	}
 }
 
-// Lookup returns the harness called name and whether it exists.
+// Lookup returns the harness called name and whether it exists. Besides
+// Targets it knows "selftest", which panics on input starting with
+// "crash": CI uses it to check that each engine reports a panic as a
+// crash.
 func Lookup(name string) (func(data []byte) int, bool) {
+	if name == "selftest" {
+		return selftest, true
+	}
 	for _, t := range Targets() {
 		if t.Name == name {
 			return t.Fn, true
@@ -31,4 +39,13 @@ func Lookup(name string) (func(data []byte) int, bool) {
 	}
 
 	return nil, false
+}
+
+// selftest panics when data starts with "crash".
+func selftest(data []byte) int {
+	if len(data) >= 5 && string(data[:5]) == "crash" {
+		bug("selftest input")
+	}
+
+	return 0
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every native fuzz target of ./fuzzers in turn with go test -fuzz:
+#   fuzzers/run-native.sh [FUZZTIME]      (default 30s; also $FUZZTIME)
+# Set FUZZ_TARGETS to a space-separated list (FuzzCodecDecode ...) to run
+# fewer. A crash is saved by go test under fuzzers/testdata/fuzz/FuzzX/
+# and from then on runs as a regression case with plain go test. Prints
+# the last progress line of each target; exits 1 if any target failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime=${1:-${FUZZTIME:-30s}}
+targets=${FUZZ_TARGETS:-$(go test -list '^Fuzz' ./fuzzers | grep '^Fuzz')}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+failed=()
+for t in $targets; do
+	if go test -run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" ./fuzzers \
+		>"$log" 2>&1; then
+		printf '%-22s %s\n' "$t" \
+			"$(grep -E '^fuzz: elapsed' "$log" | tail -n 1)"
+	else
+		printf '%-22s FAILED\n' "$t"
+		cat "$log" >&2
+		failed+=("$t")
+	fi
+done
+
+if ((${#failed[@]})); then
+	echo "run-native.sh: failed: ${failed[*]}" >&2
+	exit 1
+fi
