@@ -22,9 +22,11 @@ type Capture struct {
 // traffic (UDP ports 67 and 68) to path as a pcap file, and returns once
 // tcpdump is capturing.
 func (l *Lab) Capture(path string) (*Capture, error) {
+	// --immediate-mode: without it, packets of the last second can sit
+	// in the capture ring and be lost when tcpdump stops.
 	cmd := nsCommand(context.Background(), l.ServerNS, "tcpdump", "-i",
-		l.ServerIf, "-n", "-U", "--immediate-mode", "-Z", "root", "-s", "0", "-w", path,
-		"udp and (port 67 or port 68)")
+		l.ServerIf, "-n", "-U", "--immediate-mode", "-Z", "root",
+		"-s", "0", "-w", path, "udp and (port 67 or port 68)")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, fmt.Errorf("lab: capture: %w", err)
