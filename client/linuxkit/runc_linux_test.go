@@ -274,12 +274,6 @@ func TestRuncOneshot(t *testing.T) {
 		t.Fatalf("runc is not installed (apt-get install runc): %v", err)
 	}
 
-	// TODO: remove this guard once client/cmd/dhcp-client has landed; it
-	// only exists so the package's tests pass before the binary does.
-	if m, _ := filepath.Glob("../cmd/dhcp-client/*.go"); len(m) == 0 {
-		t.Skip("client/cmd/dhcp-client has no Go files yet")
-	}
-
 	dir := t.TempDir()
 	img := unpackImage(t, dir)
 	if want := append(Entrypoint(), Cmd()...); !slices.Equal(img.args, want) {
@@ -316,6 +310,10 @@ func TestRuncOneshot(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			// TODO: most of the failing cases fail in
+			// sandbox.ConfinePrivileged, which insists on every one of
+			// PrivilegedCaps, rather than at the first use of the missing
+			// capability; the test cannot tell the two apart.
 			id := fmt.Sprintf("%s%d-%d", labPrefix, os.Getpid(), i)
 			res := runContainer(t, dir, id, spec,
 				time.Duration(wait+30)*time.Second)
@@ -329,6 +327,8 @@ func TestRuncOneshot(t *testing.T) {
 						"want failure and no lease\n%s", tt.drop, res.err,
 						addrs, res.output)
 				}
+				t.Logf("failed as it should: %v\n%s", res.err,
+					tail(res.output, 3))
 				return
 			}
 
@@ -346,6 +346,22 @@ func TestRuncOneshot(t *testing.T) {
 			if !strings.Contains(string(resolv), want) {
 				t.Errorf("host resolv.conf lacks %q:\n%s", want, resolv)
 			}
+
+			state, err := os.ReadDir(hosts[StateDir])
+			if err != nil || len(state) == 0 {
+				t.Errorf("host state directory %s: %v, %d entries; want "+
+					"the persisted lease", hosts[StateDir], err, len(state))
+			}
 		})
 	}
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+
+	return strings.Join(lines, "\n")
 }
