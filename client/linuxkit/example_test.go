@@ -2,11 +2,15 @@ package linuxkit
 
 import (
 	"fmt"
+	"os"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/safedhcp/safedhcp/client/config"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -15,6 +19,10 @@ import (
 type example struct {
 	Onboot   []map[string]any `yaml:"onboot"`
 	Services []map[string]any `yaml:"services"`
+	Files    []struct {
+		Path     string `yaml:"path"`
+		Contents string `yaml:"contents"`
+	} `yaml:"files"`
 }
 
 // ours returns the entries of section that run our image.
@@ -133,4 +141,53 @@ func TestExample(t *testing.T) {
 			seen[name] = true
 		}
 	})
+}
+
+// TestExampleFiles checks that the example's client configuration lands
+// on the host side of the configuration bind, at the file the client
+// reads by default, and that the client accepts it.
+func TestExampleFiles(t *testing.T) {
+	c, err := DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hostConfigDir string
+	for _, s := range c.Binds {
+		if b, _ := ParseBind(s); b.Dest == ConfigDir {
+			hostConfigDir = b.Source
+		}
+	}
+
+	want := path.Join(ConfigDir, path.Base(config.DefaultFile))
+	if want != config.DefaultFile {
+		t.Fatalf("config.DefaultFile %s is not in %s", config.DefaultFile,
+			ConfigDir)
+	}
+
+	var found bool
+	for _, f := range readExample(t).Files {
+		host := "/" + f.Path
+		if !strings.HasPrefix(host, hostConfigDir+"/") {
+			continue
+		}
+		found = true
+
+		rel := strings.TrimPrefix(host, hostConfigDir)
+		if got := path.Join(ConfigDir, rel); got != config.DefaultFile {
+			t.Errorf("%s is %s in the container, not the default %s",
+				f.Path, got, config.DefaultFile)
+		}
+
+		p := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(p, []byte(f.Contents), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"-f", p, OneshotFlag, DefaultInterface}
+		if _, err := config.Parse(args); err != nil {
+			t.Errorf("client rejects the example's %s: %v", f.Path, err)
+		}
+	}
+	if !found {
+		t.Errorf("example.yml has no file under %s", hostConfigDir)
+	}
 }
