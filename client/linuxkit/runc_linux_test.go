@@ -365,3 +365,67 @@ func tail(s string, n int) string {
 
 	return strings.Join(lines, "\n")
 }
+
+// TestRuncDaemon runs the image as a LinuxKit service would: the default
+// command (daemon mode) on the lab interface, until it holds a lease and
+// has written resolv.conf, then stops it with SIGTERM as containerd does
+// at shutdown.
+func TestRuncDaemon(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for runc and network namespaces")
+	}
+
+	dir := t.TempDir()
+	img := unpackImage(t, dir)
+	l := newLab(t)
+	hosts := hostDirs(t, img.config)
+
+	// The default command with the lab's interface for eth0, and no
+	// random start-up delay (RFC 2131 section 4.4.1) to keep it short.
+	args := append(slices.Clone(Entrypoint()), "--nodelay", l.ClientIf)
+	spec, err := ociSpec(img, img.config.Capabilities, hosts,
+		"/var/run/netns/"+l.ClientNS, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	id := fmt.Sprintf("%s%d-daemon", labPrefix, os.Getpid())
+	done := make(chan runResult, 1)
+	go func() { done <- runContainer(t, dir, id, spec, 90*time.Second) }()
+
+	resolv := filepath.Join(hosts["/run/resolvconf"], "resolv.conf")
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		_, err := os.Stat(resolv)
+		if len(leased(t, l)) == 1 && err == nil {
+			break
+		}
+		select {
+		case res := <-done:
+			t.Fatalf("daemon exited before taking a lease: %v\n%s",
+				res.err, res.output)
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+	}
+
+	kill := exec.Command("runc", "--root", filepath.Join(dir, "runc"),
+		"kill", id, "TERM")
+	if out, err := kill.CombinedOutput(); err != nil {
+		t.Errorf("runc kill: %v: %s", err, out)
+	}
+	res := <-done
+
+	if len(leased(t, l)) != 1 {
+		t.Errorf("daemon held no lease in %v\n%s", l.Subnet, res.output)
+	}
+	if _, err := os.Stat(resolv); err != nil {
+		t.Errorf("daemon wrote no resolv.conf on the host: %v", err)
+	}
+	if res.err != nil {
+		t.Errorf("daemon did not exit cleanly on SIGTERM: %v\n%s", res.err,
+			tail(res.output, 5))
+	}
+}
