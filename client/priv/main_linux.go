@@ -27,6 +27,12 @@ const (
 // and closes everything it opened on every return.
 func Main(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
 	log = log.With("interface", cfg.Interface)
+	if err := closeInherited(); err != nil {
+		log.Error("start-up failed", "err", err)
+
+		return ExitFailure
+	}
+
 	if err := cfg.CheckInterface(func(name string) error {
 		_, err := netlink.LinkByName(name)
 

@@ -2,11 +2,13 @@ package priv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/vishvananda/netlink"
@@ -207,4 +209,34 @@ func engineConfig(cfg *config.Config) ipc.EngineConfig {
 		InitialDelay:      cfg.InitialDelay,
 		ReleaseOnStop:     cfg.ReleaseOnExit,
 	}
+}
+
+// closeInherited marks every descriptor above stderr close-on-exec, so
+// that nothing the supervisor inherited from its parent reaches an
+// engine: os.StartProcess passes the descriptors it is given, but does
+// not close others that lack O_CLOEXEC. Go opens its own with O_CLOEXEC.
+func closeInherited() error {
+	err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	if err == nil {
+		return nil
+	}
+
+	// Kernels before 5.11 lack CLOSE_RANGE_CLOEXEC: walk /proc/self/fd.
+	ents, rerr := os.ReadDir("/proc/self/fd")
+	if rerr != nil {
+		return fmt.Errorf("priv: marking inherited descriptors "+
+			"close-on-exec: %w", errors.Join(err, rerr))
+	}
+
+	for _, e := range ents {
+		fd, perr := strconv.Atoi(e.Name())
+		if perr != nil || fd <= 2 {
+			continue
+		}
+
+		// The directory's own descriptor is gone by now: EBADF is fine.
+		unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
+	}
+
+	return nil
 }

@@ -1,0 +1,256 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/safedhcp/safedhcp/client/lab"
+	"github.com/safedhcp/safedhcp/codec"
+)
+
+// shortLease is the lease of the daemon tests: T1 at 10 s, T2 at 17.5 s
+// (RFC 2131 section 4.4.5 defaults).
+const shortLease = 20 * time.Second
+
+// enginePID returns the pid of the engine the client logged starting.
+func (c *client) enginePID(nth int) int {
+	c.t.Helper()
+	re := regexp.MustCompile(`msg="engine started".* pid=(\d+) ` +
+		`generation=` + strconv.Itoa(nth))
+	line := c.waitLog(10*time.Second, "engine started",
+		"generation="+strconv.Itoa(nth))
+	m := re.FindStringSubmatch(line)
+	if m == nil {
+		c.t.Fatalf("no pid in %q", line)
+	}
+
+	pid, _ := strconv.Atoi(m[1])
+
+	return pid
+}
+
+// waitRequest polls the capture until a request matching ok shows up.
+func waitRequest(t *testing.T, path string, d time.Duration,
+	ok func(request) bool) request {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		for _, r := range readRequests(t, path) {
+			if ok(r) {
+				return r
+			}
+		}
+
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	t.Fatalf("no matching request in the capture within %v: %+v", d,
+		readRequests(t, path))
+
+	return request{}
+}
+
+// TestDaemonRenewRebindExpire follows one lease through its life: a
+// unicast DHCPREQUEST at T1, a broadcast one at T2 once the server is
+// gone, and the address removed at expiry (RFC 2131 section 4.4.5).
+func TestDaemonRenewRebindExpire(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	srv := startServer(t, l, lab.Kea, lab.Scope{LeaseTime: shortLease})
+	pcap := filepath.Join(t.TempDir(), "dhcp.pcap")
+	capt, err := l.Capture(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer capt.Stop()
+
+	c := newClient(t)
+	c.start(l, "--noarp", "--nodelay")
+	c.waitLog(15*time.Second, "lease applied")
+	leased := checkApplied(t, l, srv).Addr()
+
+	c.waitLog(2*shortLease, "from=BOUND", "to=RENEWING")
+	c.waitLog(10*time.Second, "from=RENEWING", "to=BOUND")
+	r := waitRequest(t, pcap, 5*time.Second, func(r request) bool {
+		return r.Type == codec.Request && r.Src == leased && r.unicast()
+	})
+	if r.Dst != l.ServerAddr || r.CIAddr != leased {
+		t.Errorf("renewal %+v, want from %v to the server %v with "+
+			"ciaddr set", r, leased, l.ServerAddr)
+	}
+
+	srv.Stop()
+	c.waitLog(2*shortLease, "to=REBINDING")
+	waitRequest(t, pcap, 5*time.Second, func(r request) bool {
+		return r.Type == codec.Request && r.Src == leased &&
+			!r.unicast() && r.CIAddr == leased
+	})
+
+	c.waitLog(shortLease, "lease removed")
+	addrs, err := l.ClientAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if len(addrs) != 0 {
+		t.Errorf("addresses after expiry: %v, want none", addrs)
+	}
+}
+
+// TestDaemonNak restarts the client after the server forgot its leases:
+// the INIT-REBOOT DHCPREQUEST for the remembered address is refused with
+// DHCPNAK, and the client goes back to INIT and takes a new lease (RFC
+// 2131 sections 3.2 and 4.4.2). The lab's servers answer a RENEWING
+// request for a forgotten lease with silence or an ACK, not a NAK, so the
+// NAK is provoked at reboot, against udhcpd (ISC dhcpd ACKs the reboot
+// and dnsmasq recovers forgotten leases in authoritative mode).
+func TestDaemonNak(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	srv := startServer(t, l, lab.Udhcpd,
+		lab.Scope{LeaseTime: 10 * time.Minute})
+	c := newClient(t)
+	c.start(l, "--noarp", "--nodelay")
+	c.waitLog(15*time.Second, "lease applied")
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := c.wait(10 * time.Second); err != nil {
+		t.Fatalf("after SIGTERM: %v", err)
+	}
+
+	if err := srv.ForgetLeases(); err != nil {
+		t.Fatal(err)
+	}
+
+	c2 := newClient(t)
+	c2.stateDir, c2.resolv = c.stateDir, c.resolv
+	c2.start(l, "--noarp", "--nodelay")
+	c2.waitLog(10*time.Second, "from=INIT-REBOOT", "to=REBOOTING")
+	c2.waitLog(15*time.Second, "from=REBOOTING", "to=INIT")
+	c2.waitLog(15*time.Second, "from=REQUESTING", "to=BOUND")
+	c2.waitLog(5*time.Second, "lease applied")
+	checkApplied(t, l, srv)
+}
+
+// TestDaemonSandbox checks the running processes: the engine has no
+// capabilities, no_new_privs, a seccomp filter, a non-root uid and no
+// descriptor but stderr and its socket; the supervisor kept only its
+// capabilities and has its own filter. SIGTERM then ends the client with
+// status 0 and leaves the lease in place.
+func TestDaemonSandbox(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	srv := startServer(t, l, lab.Dnsmasq, lab.Scope{})
+	c := newClient(t)
+	c.start(l, "--noarp", "--nodelay")
+	c.waitLog(15*time.Second, "lease applied")
+	pid := c.enginePID(1)
+
+	st := procStatus(t, pid)
+	for k, want := range map[string]string{
+		"CapEff": "0000000000000000", "CapPrm": "0000000000000000",
+		"CapBnd": "0000000000000000", "CapInh": "0000000000000000",
+		"CapAmb": "0000000000000000", "NoNewPrivs": "1", "Seccomp": "2",
+	} {
+		if st[k] != want {
+			t.Errorf("engine %s = %q, want %q", k, st[k], want)
+		}
+	}
+
+	for _, k := range []string{"Uid", "Gid"} {
+		for _, id := range strings.Fields(st[k]) {
+			if id == "0" {
+				t.Errorf("engine %s = %q, want no 0", k, st[k])
+			}
+		}
+	}
+
+	checkEngineFDs(t, pid)
+
+	sup := procStatus(t, c.cmd.Process.Pid)
+	if sup["Seccomp"] != "2" || sup["NoNewPrivs"] != "1" {
+		t.Errorf("supervisor Seccomp %q NoNewPrivs %q, want 2 and 1",
+			sup["Seccomp"], sup["NoNewPrivs"])
+	}
+
+	if sup["CapBnd"] == "000001ffffffffff" || sup["CapEff"] == "" {
+		t.Errorf("supervisor kept every capability: %q", sup["CapBnd"])
+	}
+
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := c.wait(10 * time.Second); err != nil {
+		t.Errorf("after SIGTERM: %v, want exit status 0", err)
+	}
+
+	checkApplied(t, l, srv)
+}
+
+// procStatus returns the fields of /proc/PID/status.
+func procStatus(t *testing.T, pid int) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	m := make(map[string]string)
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if ok {
+			m[k] = strings.TrimSpace(v)
+		}
+	}
+
+	return m
+}
+
+// checkEngineFDs checks that the engine holds stdin and stdout only as
+// /dev/null (or not at all), stderr, exactly one socket (the socketpair)
+// and otherwise only the Go runtime's poller descriptors.
+func checkEngineFDs(t *testing.T, pid int) {
+	t.Helper()
+	dir := "/proc/" + strconv.Itoa(pid) + "/fd"
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	sockets := 0
+	for _, e := range ents {
+		target, err := os.Readlink(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		fd, _ := strconv.Atoi(e.Name())
+		switch {
+		case fd <= 2 && target == "/dev/null":
+		case fd == 2:
+			// stderr, the supervisor's
+		case strings.HasPrefix(target, "socket:"):
+			sockets++
+		case target == "anon_inode:[eventpoll]",
+			target == "anon_inode:[eventfd]",
+			strings.HasPrefix(target, "pipe:"):
+			// the runtime's network poller
+		default:
+			t.Errorf("engine fd %d -> %s is unexpected", fd, target)
+		}
+	}
+
+	if sockets != 1 {
+		t.Errorf("engine holds %d sockets, want 1 (the socketpair)",
+			sockets)
+	}
+}
