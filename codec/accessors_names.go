@@ -54,7 +54,7 @@ func (o *Options) Bootfile() (string, error) {
 		return "", o.bad(OptBootfile, ErrMalformed)
 	}
 	for _, c := range v {
-		if !nameByte(c) && strings.IndexByte(".:/+~@%=,", c) < 0 {
+		if !nameByte(c, true) && strings.IndexByte(".:/+~@%=,", c) < 0 {
 			return "", o.bad(OptBootfile, ErrMalformed)
 		}
 	}

@@ -8,7 +8,9 @@ package codec
 // Underscore is allowed because real networks use it (Windows host names,
 // service labels such as _msdcs) and it is inert in files, logs and
 // shells. Anything else, including space, NUL, newline, '$', ';', quotes
-// and backticks, is rejected with ErrBadName.
+// and backticks, is rejected with ErrBadName. ValidDomainName exports
+// this check for names from elsewhere, and ValidHostname its stricter
+// form without the underscore.
 
 const (
 	// maxLabelLen is the longest label (RFC 1035 section 2.3.4).
@@ -27,22 +29,65 @@ const (
 	maxPointers = 16
 )
 
-// nameByte reports whether c may appear in a label.
-func nameByte(c byte) bool {
+// ValidDomainName reports whether s is a domain name as the accessors of
+// options 12, 15, 66, 81 and 119 accept it, in text form without a final
+// dot: labels of 1 to 63 letters, digits, hyphens and underscores, no
+// hyphen at either end of a label (RFC 1035 section 2.3.1, RFC 1123
+// section 2.1), the underscore allowed as RFC 2181 section 11 permits,
+// and at most 253 characters (RFC 1035 section 2.3.4). It allocates
+// nothing.
+func ValidDomainName(s string) bool {
+	return validName(s, true)
+}
+
+// ValidHostname reports whether s is a host name in text form without a
+// final dot: like ValidDomainName but with letters, digits and hyphens
+// only, the rule of RFC 1123 section 2.1 (RFC 952 as amended). It is the
+// stricter check for names a client configures or sends as its own, and
+// for search domains, which a resolver appends to host names. It
+// allocates nothing.
+func ValidHostname(s string) bool {
+	return validName(s, false)
+}
+
+// validName reports whether v is a dot-separated list of valid labels of
+// at most maxNameLen bytes, without a final dot.
+func validName[T string | []byte](v T, underscore bool) bool {
+	if len(v) == 0 || len(v) > maxNameLen {
+		return false
+	}
+
+	start := 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && v[i] != '.' {
+			continue
+		}
+		if !validLabel(v[start:i], underscore) {
+			return false
+		}
+		start = i + 1
+	}
+
+	return true
+}
+
+// nameByte reports whether c may appear in a label; the underscore only
+// when underscore is set.
+func nameByte(c byte, underscore bool) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' ||
-		'0' <= c && c <= '9' || c == '-' || c == '_'
+		'0' <= c && c <= '9' || c == '-' || c == '_' && underscore
 }
 
 // validLabel reports whether l is a valid label.
-func validLabel(l []byte) bool {
+func validLabel[T string | []byte](l T, underscore bool) bool {
 	if len(l) == 0 || len(l) > maxLabelLen {
 		return false
 	}
 	if l[0] == '-' || l[len(l)-1] == '-' {
 		return false
 	}
-	for _, c := range l {
-		if !nameByte(c) {
+	for i := 0; i < len(l); i++ {
+		if !nameByte(l[i], underscore) {
 			return false
 		}
 	}
@@ -66,19 +111,8 @@ func checkTextName(v []byte) ([]byte, bool) {
 	if len(v) > 1 && v[len(v)-1] == '.' {
 		v = v[:len(v)-1]
 	}
-	if len(v) == 0 || len(v) > maxNameLen {
+	if !validName(v, true) {
 		return nil, false
-	}
-
-	start := 0
-	for i := 0; i <= len(v); i++ {
-		if i < len(v) && v[i] != '.' {
-			continue
-		}
-		if !validLabel(v[start:i]) {
-			return nil, false
-		}
-		start = i + 1
 	}
 
 	return v, true
@@ -160,7 +194,7 @@ func readWireName(data []byte, i int, buf *[maxWireNameLen]byte,
 		if wire+1 > maxWireNameLen {
 			return 0, 0, ErrMalformed
 		}
-		if !validLabel(label) {
+		if !validLabel(label, true) {
 			return 0, 0, ErrBadName
 		}
 		if n > 0 {
