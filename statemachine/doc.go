@@ -28,6 +28,12 @@
 // (RFC 2131 section 4.4.5). T1 and T2 come from options 58 and 59 or
 // default to 0.5 and 0.875 of the lease; inconsistent values are repaired.
 //
+// A DHCPACK becomes a Lease when its address and lease time are valid.
+// Its optional options are read with the codec's accessors; one that is
+// malformed is left out whole with a warning and the lease kept. Classless
+// static routes (option 121, else 249) replace the routers of option 3
+// (RFC 3442), and every name must pass codec.ValidHostname.
+//
 // Every packet that fails an acceptance rule is dropped with a Log action
 // at slog.LevelDebug carrying a DropReason; state changes are logged at
 // slog.LevelInfo. The slice returned by Handle, and the Payload of its Send

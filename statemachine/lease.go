@@ -4,15 +4,14 @@ import (
 	"math"
 	"net/netip"
 	"time"
+
+	"github.com/safedhcp/safedhcp/codec"
 )
 
-// Route is a static route from option 121 (RFC 3442): Dest via Gateway,
-// where an unspecified Gateway means the destination is on-link.
-// TODO: make this an alias of codec.Route once the codec exports it.
-type Route struct {
-	Dest    netip.Prefix
-	Gateway netip.Addr
-}
+// Route is a classless static route from option 121 or 249 (RFC 3442
+// section 2): Dest via Gateway, where an unspecified Gateway means the
+// destination is on the link. It is codec.Route.
+type Route = codec.Route
 
 // Infinite is the LeaseTime, T1 and T2 of a lease that never expires
 // (RFC 2131 section 3.3, option 51 value 0xffffffff).
@@ -30,24 +29,26 @@ type Lease struct {
 	ServerID netip.Addr
 
 	// Routers are the default gateways (option 3), in preference order.
-	// They are empty when Routes came from option 121 (RFC 3442 section
-	// "DHCP Client Behavior": 121 replaces 3).
+	// They are empty when Routes is not (RFC 3442 section "DHCP Client
+	// Behavior": the client ignores option 3 when it has option 121).
 	Routers []netip.Addr
 
-	// Routes are the classless static routes (option 121, or 249) when
-	// the server sent them, including any default route.
+	// Routes are the classless static routes of option 121, or of option
+	// 249 when 121 is absent or malformed, including any default route.
 	Routes []Route
 
 	// DNS are the DNS servers (option 6).
 	DNS []netip.Addr
 
-	// Search is the domain search list (option 119, RFC 3397).
+	// Search is the domain search list (option 119, RFC 3397). Like
+	// Domain and Hostname, every name in it passes codec.ValidHostname.
 	Search []string
 
-	// Domain is the domain name (option 15).
+	// Domain is the domain name (option 15, RFC 2132 section 3.17).
 	Domain string
 
-	// Hostname is the host name the server gave (option 12).
+	// Hostname is the host name the server gave (option 12, RFC 2132
+	// section 3.14).
 	Hostname string
 
 	// MTU is the interface MTU (option 26), 0 when not given.

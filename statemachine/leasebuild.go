@@ -1,17 +1,18 @@
 package statemachine
 
 import (
+	"net/netip"
 	"slices"
 	"time"
-
-	"net/netip"
 
 	"github.com/safedhcp/safedhcp/codec"
 )
 
 // buildLease turns an accepted DHCPACK into a Lease, or returns the reason
-// to drop it. Required parts (yiaddr, option 51) must be valid; a
-// malformed optional option is ignored with a warning.
+// to drop it. Required parts (yiaddr, option 51) must be valid. A
+// malformed optional option is left out of the lease, whole, with a
+// warning, and the lease is kept: RFC 2131 section 4.4.1 makes only the
+// address and the lease time essential.
 func (m *Machine) buildLease(msg *codec.Message, id netip.Addr) (*Lease, DropReason) {
 	addr, r := leaseAddr(msg)
 	if r != ReasonNone {
@@ -24,26 +25,12 @@ func (m *Machine) buildLease(msg *codec.Message, id netip.Addr) (*Lease, DropRea
 
 	l := &Lease{Addr: addr, ServerID: id, Acquired: m.sent}
 	m.leaseTimes(l, msg, secs)
-	m.leaseRoutes(l, msg)
 
 	o := &msg.Options
-	l.DNS = m.addrList(o, codec.OptDNSServer, o.DNSServers)
-	l.NTP = m.addrList(o, codec.OptNTPServer, o.NTPServers)
-	if s, err := domainSearch(o); err == nil {
-		l.Search = s
-	} else if o.Has(codec.OptDomainSearch) {
-		m.ignored(codec.OptDomainSearch, id)
-	}
-	if s, err := nameOpt(o, "DomainName"); err == nil {
-		l.Domain = s
-	} else if o.Has(codec.OptDomainName) {
-		m.ignored(codec.OptDomainName, id)
-	}
-	if s, err := nameOpt(o, "HostName"); err == nil {
-		l.Hostname = s
-	} else if o.Has(codec.OptHostName) {
-		m.ignored(codec.OptHostName, id)
-	}
+	m.leaseRoutes(l, o)
+	l.DNS = m.addrList(o, codec.OptDNSServer, o.DNSServers, id)
+	l.NTP = m.addrList(o, codec.OptNTPServer, o.NTPServers, id)
+	m.leaseNames(l, o)
 	if v, err := o.InterfaceMTU(); err == nil {
 		l.MTU = v
 	} else if o.Has(codec.OptInterfaceMTU) {
@@ -84,65 +71,117 @@ func (m *Machine) leaseTimes(l *Lease, msg *codec.Message, secs uint32) {
 	}
 }
 
-// leaseRoutes sets Routes from option 121 (or 249), which replaces option
-// 3 (RFC 3442), and Routers from option 3 otherwise.
-func (m *Machine) leaseRoutes(l *Lease, msg *codec.Message) {
-	o := &msg.Options
-	// TODO: read options 121 and 249 once the codec's ClasslessRoutes
-	// lands; until then option 3 alone gives the routers.
-	// TODO: option 33 (classful static routes) is not applied; RFC 3442
-	// deprecates it and few servers still send it.
-	l.Routers = m.addrList(o, codec.OptRouter, o.Routers)
+// leaseRoutes sets Routes from the classless static routes of option 121,
+// or of option 249 when 121 is absent, and otherwise Routers from option
+// 3.
+//
+// When classless routes are used, Routers stays empty: RFC 3442 section
+// "DHCP Client Behavior" says the client MUST ignore option 3 then, and a
+// default route, if the network has one, is among the classless routes.
+// The client has no other use for the routers' addresses.
+//
+// A malformed option 121 or 249 (RFC 3442 section "DHCP Client
+// Behavior" leaves it to the client) is ignored whole with a warning and
+// treated as absent, so the lease falls back to the next source: a
+// client that cannot use the routes behaves like one that was never sent
+// them, rather than losing the default route option 3 gives. More routes
+// than a lease record holds count as malformed.
+//
+// Option 33 (RFC 2132 section 5.8) is never read. RFC 3442 says to ignore
+// it when 121 is present; without 121, its classful destinations are
+// ambiguous (the codec has to guess host routes), it cannot carry a
+// default route, and the client does not ask for it in option 55. Using
+// it would also need option 3's routers folded into Routes, since a
+// caller uses Routes instead of Routers whenever Routes is not empty.
+func (m *Machine) leaseRoutes(l *Lease, o *codec.Options) {
+	if rs, ok := m.classless(o, codec.OptClasslessRoute, o.ClasslessRoutes,
+		l.ServerID); ok {
+		l.Routes = rs
+
+		return
+	}
+	if rs, ok := m.classless(o, codec.OptMSClasslessRoute,
+		o.MSClasslessRoutes, l.ServerID); ok {
+		l.Routes = rs
+
+		return
+	}
+	l.Routers = m.addrList(o, codec.OptRouter, o.Routers, l.ServerID)
+}
+
+// classless reads the RFC 3442 routes of option c with get. It reports
+// false when the option is absent, or malformed or too long, with a
+// warning then.
+func (m *Machine) classless(o *codec.Options, c codec.OptionCode,
+	get func([]Route) ([]Route, error), id netip.Addr) ([]Route, bool) {
+	rs, err := get(m.routes[:0])
+	m.routes = rs[:0]
+	if err == nil && len(rs) <= maxList {
+		return slices.Clone(rs), true
+	}
+	if o.Has(c) {
+		m.ignored(c, id)
+	}
+
+	return nil, false
 }
 
 // addrList reads an address list option with get, ignoring it with a
-// warning when malformed.
+// warning when malformed. Past maxList addresses the rest are left out;
+// servers list them in order of preference (RFC 2132 section 3).
 func (m *Machine) addrList(o *codec.Options, c codec.OptionCode,
-	get func([]netip.Addr) ([]netip.Addr, error)) []netip.Addr {
+	get func([]netip.Addr) ([]netip.Addr, error),
+	id netip.Addr) []netip.Addr {
 	as, err := get(m.addrs[:0])
+	m.addrs = as[:0]
 	if err != nil {
 		if o.Has(c) {
-			m.ignored(c, netip.Addr{})
+			m.ignored(c, id)
 		}
 
 		return nil
 	}
 
-	return slices.Clone(as)
+	return slices.Clone(as[:min(len(as), maxList)])
 }
+
+// leaseNames sets Search, Domain and Hostname from options 119, 15 and
+// 12. Beyond the codec's checks, every name must be a host name
+// (codec.ValidHostname, RFC 1123 section 2.1), the rule the privileged
+// side applies before writing resolv.conf; an option that fails is left
+// out whole with a warning, so that one odd name never costs the lease.
+// Past maxList search names the rest are left out.
+func (m *Machine) leaseNames(l *Lease, o *codec.Options) {
+	id := l.ServerID
+	if s, err := o.DomainSearch(nil); err == nil &&
+		!slices.ContainsFunc(s, notHostname) {
+		l.Search = s[:min(len(s), maxList):min(len(s), maxList)]
+	} else if o.Has(codec.OptDomainSearch) {
+		m.ignored(codec.OptDomainSearch, id)
+	}
+	l.Domain = m.name(o, codec.OptDomainName, o.DomainName, id)
+	l.Hostname = m.name(o, codec.OptHostName, o.HostName, id)
+}
+
+// name reads the name option c with get, or returns "" with a warning
+// when it is malformed or not a host name.
+func (m *Machine) name(o *codec.Options, c codec.OptionCode,
+	get func() (string, error), id netip.Addr) string {
+	s, err := get()
+	if err == nil && codec.ValidHostname(s) {
+		return s
+	}
+	if o.Has(c) {
+		m.ignored(c, id)
+	}
+
+	return ""
+}
+
+// notHostname reports whether s fails codec.ValidHostname.
+func notHostname(s string) bool { return !codec.ValidHostname(s) }
 
 // ignored logs a malformed optional option that was left out of a lease.
 func (m *Machine) ignored(c codec.OptionCode, peer netip.Addr) {
 	m.warn("ignored malformed option "+itoa(uint64(c)), peer)
-}
-
-// domainSearch reads option 119 through the codec's DomainSearch.
-// TODO: call o.DomainSearch directly once the codec exports it.
-func domainSearch(o *codec.Options) ([]string, error) {
-	f, ok := any(o).(interface {
-		DomainSearch([]string) ([]string, error)
-	})
-	if !ok {
-		return nil, codec.ErrNoOption
-	}
-
-	return f.DomainSearch(nil)
-}
-
-// nameOpt reads option 15 or 12 through the codec's validating accessor.
-// TODO: call o.DomainName and o.HostName directly once they land.
-func nameOpt(o *codec.Options, which string) (string, error) {
-	type named interface {
-		DomainName() (string, error)
-		HostName() (string, error)
-	}
-	f, ok := any(o).(named)
-	if !ok {
-		return "", codec.ErrNoOption
-	}
-	if which == "HostName" {
-		return f.HostName()
-	}
-
-	return f.DomainName()
 }

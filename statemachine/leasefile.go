@@ -19,9 +19,6 @@ const (
 	// cannot carry more than about 80 addresses anyway.
 	maxList = 64
 
-	// maxName is the longest domain name (RFC 1035 section 2.3.4).
-	maxName = 253
-
 	// maxRecordLen bounds a record; UnmarshalBinary refuses longer input.
 	maxRecordLen = 32 << 10
 )

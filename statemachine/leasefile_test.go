@@ -31,6 +31,23 @@ func TestLeaseRecordRoundTrip(t *testing.T) {
 		l := sampleLease()
 		l.LeaseTime, l.T1, l.T2 = sm.Infinite, sm.Infinite, sm.Infinite
 		return l
+	}(), func() *sm.Lease {
+		l := sampleLease()
+		l.Routes = []sm.Route{
+			route("0.0.0.0/0", "10.0.0.254"),
+			route("10.9.9.0/24", "0.0.0.0"),
+			route("172.16.1.1/32", "10.0.0.3"),
+			route("192.168.0.0/16", "10.0.0.2"),
+		}
+		l.Search = []string{"a.example", "b-2.example", "example"}
+		return l
+	}(), func() *sm.Lease {
+		l := sampleLease()
+		l.Routes = nil
+		l.Routers = []netip.Addr{netip.MustParseAddr("10.0.0.1"),
+			netip.MustParseAddr("10.0.0.2")}
+		l.Search, l.Domain, l.Hostname = nil, "", ""
+		return l
 	}()} {
 		b, err := l.MarshalBinary()
 		if err != nil {
@@ -90,6 +107,15 @@ func TestLeaseMarshalRefusesInvalid(t *testing.T) {
 		{"t1 after t2", func(l *sm.Lease) { l.T1 = l.T2 + 1 }},
 		{"no server", func(l *sm.Lease) { l.ServerID = netip.Addr{} }},
 		{"bad name", func(l *sm.Lease) { l.Domain = "a..b" }},
+		{"underscore in a search name", func(l *sm.Lease) {
+			l.Search = []string{"_tcp.example"}
+		}},
+		{"route with host bits", func(l *sm.Lease) {
+			l.Routes = []sm.Route{{
+				Dest:    netip.MustParsePrefix("10.0.0.1/8"),
+				Gateway: netip.MustParseAddr("10.0.0.1"),
+			}}
+		}},
 		{"ipv6 dns", func(l *sm.Lease) {
 			l.DNS = []netip.Addr{netip.MustParseAddr("::1")}
 		}},

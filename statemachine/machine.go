@@ -43,11 +43,12 @@ type Machine struct {
 	cfg Config
 	rnd *rand.Rand
 
-	state State
-	acts  []Action
-	buf   []byte
-	out   codec.Message
-	addrs []netip.Addr // scratch for option accessors
+	state  State
+	acts   []Action
+	buf    []byte
+	out    codec.Message
+	addrs  []netip.Addr // scratch for option accessors
+	routes []Route      // scratch for option accessors
 
 	// timers holds the deadlines the machine armed; zero when not armed.
 	timers [numTimers]time.Time

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/safedhcp/safedhcp/codec"
 )
 
 // validate checks everything a lease must satisfy before it is used or
 // stored: IPv4 addresses, a usable host address, consistent times (RFC
-// 2131 section 4.4.5), bounded lists and valid names (RFC 1035 section
-// 2.3.1).
+// 2131 section 4.4.5), bounded lists and host names (RFC 1123 section
+// 2.1).
 func (l *Lease) validate() error {
 	a := l.Addr.Addr()
 	switch {
@@ -68,51 +70,21 @@ func (l *Lease) validateTimes() error {
 	return nil
 }
 
-// validateNames checks the domain, host name and search list.
+// validateNames checks the domain, host name and search list with
+// codec.ValidHostname (RFC 1123 section 2.1), the rule buildLease and the
+// privileged side apply.
 func (l *Lease) validateNames() error {
 	for _, s := range l.Search {
-		if !validName(s) {
+		if !codec.ValidHostname(s) {
 			return fmt.Errorf("%w: search name %q", ErrBadRecord, s)
 		}
 	}
-	if l.Domain != "" && !validName(l.Domain) {
+	if l.Domain != "" && !codec.ValidHostname(l.Domain) {
 		return fmt.Errorf("%w: domain %q", ErrBadRecord, l.Domain)
 	}
-	if l.Hostname != "" && !validName(l.Hostname) {
+	if l.Hostname != "" && !codec.ValidHostname(l.Hostname) {
 		return fmt.Errorf("%w: host name %q", ErrBadRecord, l.Hostname)
 	}
 
 	return nil
-}
-
-// validName reports whether s is a domain name of letters, digits,
-// hyphens and underscores in labels of 1 to 63 bytes (RFC 1035 section
-// 2.3.1, relaxed as RFC 2181 section 11 allows).
-func validName(s string) bool {
-	if len(s) == 0 || len(s) > maxName {
-		return false
-	}
-	label := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '.':
-			if label == 0 {
-				return false
-			}
-			label = 0
-
-			continue
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z',
-			c >= '0' && c <= '9', c == '-', c == '_':
-		default:
-			return false
-		}
-		label++
-		if label > 63 {
-			return false
-		}
-	}
-
-	return label > 0
 }
