@@ -254,3 +254,31 @@ func checkEngineFDs(t *testing.T, pid int) {
 			sockets)
 	}
 }
+
+// TestEngineRestart kills the engine: the supervisor keeps the applied
+// lease, starts a new engine after the back-off, and that engine resumes
+// from the persisted lease with INIT-REBOOT (RFC 2131 section 4.4.2).
+func TestEngineRestart(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	srv := startServer(t, l, lab.Kea, lab.Scope{LeaseTime: 10 * time.Minute})
+	c := newClient(t)
+	c.start(l, "--noarp", "--nodelay")
+	c.waitLog(15*time.Second, "lease applied")
+	before := checkApplied(t, l, srv)
+
+	if err := syscall.Kill(c.enginePID(1), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+
+	c.waitLog(5*time.Second, "engine exited", "generation=1")
+	c.enginePID(2)
+	c.waitLog(10*time.Second, "from=REBOOTING", "to=BOUND")
+	if after := checkApplied(t, l, srv); after != before {
+		t.Errorf("address after the restart %v, want %v", after, before)
+	}
+
+	if strings.Contains(c.logText(), "lease removed") {
+		t.Error("the lease was removed while the engine restarted")
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
-	"net"
 	"os"
 	"strconv"
 	"sync"
@@ -26,19 +25,7 @@ func Main(args []string) int {
 		return fail(nil, err)
 	}
 
-	f := os.NewFile(FD, "ipc")
-	c, err := net.FileConn(f)
-	f.Close()
-	if err != nil {
-		return fail(nil, fmt.Errorf("engine: descriptor %d: %w", FD, err))
-	}
-
-	uc, ok := c.(*net.UnixConn)
-	if !ok {
-		return fail(nil, fmt.Errorf("engine: descriptor %d is a %T", FD, c))
-	}
-
-	conn := ipc.NewConn(uc)
+	conn := NewConn(os.NewFile(FD, "ipc"))
 	defer conn.Close()
 
 	var mu sync.Mutex
@@ -58,7 +45,7 @@ func Main(args []string) int {
 }
 
 // run does the handshake, confines the process and runs the loop.
-func run(conn *ipc.Conn, send func(ipc.Request) error, log *slog.Logger,
+func run(conn *Conn, send func(ipc.Request) error, log *slog.Logger,
 	uid, gid int) error {
 	if err := send(&ipc.Hello{}); err != nil {
 		return err

@@ -2,7 +2,6 @@ package priv
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"strconv"
 	"syscall"
@@ -15,15 +14,15 @@ import (
 
 // engineProc is an engine running as a child process.
 type engineProc struct {
-	c *ipc.Conn
+	c *engine.Conn
 	p *os.Process
 }
 
 // ExecStarter returns a Starter that runs exe (normally /proc/self/exe)
 // as the engine: argv is exe, engine.Subcommand, uid and gid (which the
-// engine switches to), the environment is empty, the working directory
-// is /, and the only descriptors are stderr and, at engine.FD, its end of
-// a SOCK_SEQPACKET socketpair. The engine is killed if the supervisor
+// engine switches to), the environment is empty, and the only
+// descriptors are stderr and, at engine.FD, its end of a SOCK_SEQPACKET
+// socketpair. The engine is killed if the supervisor
 // dies.
 func ExecStarter(exe string, stderr *os.File, uid, gid uint32) Starter {
 	argv := []string{exe, engine.Subcommand,
@@ -44,44 +43,35 @@ func startProc(exe string, argv []string, stderr *os.File) (*engineProc,
 		return nil, fmt.Errorf("priv: socketpair: %w", err)
 	}
 
+	// Our end goes through the runtime poller, so a blocked read ends
+	// when the engine dies or the file is closed.
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+
+		return nil, fmt.Errorf("priv: socketpair: %w", err)
+	}
+
 	ours := os.NewFile(uintptr(fds[0]), "engine-ipc")
 	theirs := os.NewFile(uintptr(fds[1]), "engine-ipc-child")
 	defer theirs.Close()
 
 	files := make([]*os.File, engine.FD+1)
 	files[2], files[engine.FD] = stderr, theirs
-	p, err := os.StartProcess(exe, argv,
-		&os.ProcAttr{
-			Dir:   "/",
-			Env:   []string{},
-			Files: files,
-			Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
-		})
+	// No Dir: the engine has no filesystem access at all (Landlock), and
+	// chdir is not in the confined supervisor's allowlist.
+	p, err := os.StartProcess(exe, argv, &os.ProcAttr{
+		Env:   []string{},
+		Files: files,
+		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+	})
 	if err != nil {
 		ours.Close()
 
 		return nil, fmt.Errorf("priv: starting %s: %w", exe, err)
 	}
 
-	c, err := net.FileConn(ours)
-	ours.Close()
-	if err != nil {
-		p.Kill()
-		p.Wait()
-
-		return nil, fmt.Errorf("priv: engine socket: %w", err)
-	}
-
-	uc, ok := c.(*net.UnixConn)
-	if !ok {
-		c.Close()
-		p.Kill()
-		p.Wait()
-
-		return nil, fmt.Errorf("priv: engine socket is a %T", c)
-	}
-
-	return &engineProc{c: ipc.NewConn(uc), p: p}, nil
+	return &engineProc{c: engine.NewConn(ours), p: p}, nil
 }
 
 // Send writes one event to the engine.
