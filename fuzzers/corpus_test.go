@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,8 +18,9 @@ const corpusDir = "../corpus"
 
 var (
 	replayDir = flag.String("replay", os.Getenv("FUZZ_REPLAY"),
-		"run every file in this `directory` (an AFL crashes dir, say) "+
-			"through -replay.target; also $FUZZ_REPLAY")
+		"run every file in these `directories` (colon-separated: an AFL "+
+			"crashes dir, a libFuzzer corpus, go's fuzz cache) through "+
+			"-replay.target; also $FUZZ_REPLAY")
 	replayTarget = flag.String("replay.target",
 		os.Getenv("FUZZ_TARGET"),
 		"the target for -replay, such as codec-decode; also $FUZZ_TARGET")
@@ -102,7 +104,7 @@ func TestCaptureSeedsDecode(t *testing.T) {
 }
 
 // TestReplay runs saved inputs, such as the crashes AFL++ or libFuzzer
-// found, through one harness:
+// found or the corpus go test -fuzz built, through one harness:
 //
 //	go test ./fuzzers -run TestReplay \
 //	    -replay out/afl/codec-decode.out/default/crashes \
@@ -118,9 +120,32 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("unknown -replay.target %q", *replayTarget)
 	}
 
-	for _, s := range readDir(t, *replayDir) {
-		t.Run(s.name, func(t *testing.T) { fn(s.data) })
+	for _, dir := range filepath.SplitList(*replayDir) {
+		for _, s := range readDir(t, dir) {
+			t.Run(s.name, func(t *testing.T) { fn(goFuzzValue(s.data)) })
+		}
 	}
+}
+
+// goFuzzValue returns the input in a file of go test's fuzz corpus
+// format ("go test fuzz v1" and one []byte value); other files are
+// returned as they are.
+func goFuzzValue(b []byte) []byte {
+	const header = "go test fuzz v1\n[]byte("
+	s, ok := strings.CutPrefix(string(b), header)
+	if !ok {
+		return b
+	}
+	s, ok = strings.CutSuffix(strings.TrimSpace(s), ")")
+	if !ok {
+		return b
+	}
+	v, err := strconv.Unquote(s)
+	if err != nil {
+		return b
+	}
+
+	return []byte(v)
 }
 
 // TestCorpusDirsMatchTargets checks that every target has a corpus

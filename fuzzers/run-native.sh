@@ -4,7 +4,7 @@
 # Set FUZZ_TARGETS to a space-separated list (FuzzCodecDecode ...) to run
 # fewer. A crash is saved by go test under fuzzers/testdata/fuzz/FuzzX/
 # and from then on runs as a regression case with plain go test. Prints
-# the last progress line of each target; exits 1 if any target failed.
+# each target's executions, rate and corpus size; exits 1 if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +17,15 @@ failed=()
 for t in $targets; do
 	if go test -run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" ./fuzzers \
 		>"$log" 2>&1; then
-		printf '%-22s %s\n' "$t" \
-			"$(grep -E '^fuzz: elapsed' "$log" | tail -n 1)"
+		grep -E '^fuzz: elapsed' "$log" | tail -n 1 | awk -v t="$t" '{
+			split($3, a, /[ms,]/)
+			secs = ($3 ~ /m/) ? a[1] * 60 + a[2] : a[1]
+			n = $5
+			c = $NF
+			sub(/\)/, "", c)
+			printf "%-20s %9d execs in %3ds: %6d/s, corpus %s\n",
+				t, n, secs, n / (secs ? secs : 1), c
+		}' 
 	else
 		printf '%-22s FAILED\n' "$t"
 		cat "$log" >&2

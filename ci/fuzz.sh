@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# CI check of the fuzzing harness, about 7 minutes on two cores, as root
+# and without a terminal:
+#   1. go test ./fuzzers: every seed through its harness, the selftest;
+#   2. every native target with go test -fuzz for $NATIVE_FUZZTIME (20s);
+#   3. the OSS-Fuzz build reproduced with clang's libFuzzer, each fuzzer
+#      run $LIBFUZZER_SECONDS (5) on its seed corpus;
+#   4. AFL++ on the selftest target: a panic must end the process with
+#      SIGABRT, which afl-fuzz records as a crash;
+#   5. AFL++ persistent mode on codec-decode for $AFL_SECONDS (60): fails
+#      unless afl-fuzz detects persistent mode, finds new paths beyond the
+#      seeds, keeps stability at 90% or more and saves no crash.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "seed corpus and selftest"
+go test -count=1 ./fuzzers
+
+step "native go test -fuzz targets"
+fuzzers/run-native.sh "${NATIVE_FUZZTIME:-20s}"
+
+step "libFuzzer (OSS-Fuzz build, reproduced locally)"
+fuzzers/oss-fuzz/local-build.sh "${LIBFUZZER_SECONDS:-5}"
+
+step "AFL++ driver reports a panic as a crash"
+afl/build.sh selftest >/dev/null
+rc=0
+{ out/afl/selftest <<<crash >/dev/null 2>&1; } 2>/dev/null || rc=$?
+if ((rc != 134)); then
+	echo "ci/fuzz.sh: selftest crash exited $rc, want 134 (SIGABRT)" >&2
+	exit 1
+fi
+out/afl/selftest <<<fine
+echo "selftest: SIGABRT on a panic, exit 0 otherwise"
+
+step "AFL++ persistent mode on codec-decode"
+afl/run.sh codec-decode "${AFL_SECONDS:-60}"
+log=out/afl/codec-decode.out.log
+stats=out/afl/codec-decode.out/default/fuzzer_stats
+grep -q 'Persistent mode binary detected' "$log" || {
+	echo "ci/fuzz.sh: afl-fuzz did not detect persistent mode" >&2
+	exit 1
+}
+found=$(awk '$1 == "corpus_found" { print $3 }' "$stats")
+stability=$(awk '$1 == "stability" { sub("%", "", $3); print $3 }' "$stats")
+echo "new paths: $found, stability: $stability%"
+if ((found == 0)); then
+	echo "ci/fuzz.sh: AFL++ found no new paths beyond the seeds" >&2
+	exit 1
+fi
+if awk -v s="$stability" 'BEGIN { exit !(s < 90) }'; then
+	echo "ci/fuzz.sh: AFL++ stability $stability% is below 90%" >&2
+	exit 1
+fi
