@@ -146,7 +146,8 @@ func (r *smRun) step() bool {
 		return false
 	}
 
-	switch op % 10 {
+	// The low nibble picks the event, the high bits its variant.
+	switch (op & 0x0f) % 10 {
 	case 0, 1:
 		r.answer(false)
 	case 2:
@@ -193,7 +194,7 @@ func (r *smRun) fireTimer(op byte) {
 			id = t
 		}
 	}
-	if pick := int(op & 7); op&0x80 != 0 && r.timers[pick].set {
+	if pick := int(op>>4) & 7; op&0x80 != 0 && r.timers[pick].set {
 		id = pick
 	}
 	if id < 0 {
