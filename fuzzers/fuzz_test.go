@@ -18,6 +18,10 @@ func FuzzCodecRoundTrip(f *testing.F) {
 	fuzzTarget(f, "codec-roundtrip", fuzzers.FuzzCodecRoundTrip)
 }
 
+func FuzzCodecEncode(f *testing.F) {
+	fuzzTarget(f, "codec-encode", fuzzers.FuzzCodecEncode)
+}
+
 func FuzzFrame(f *testing.F) { fuzzTarget(f, "frame", fuzzers.FuzzFrame) }
 
 func FuzzIPC(f *testing.F) { fuzzTarget(f, "ipc", fuzzers.FuzzIPC) }

@@ -16,6 +16,7 @@ func Targets() []Target {
 	return []Target{
 		{"codec-decode", "FuzzCodecDecode", FuzzCodecDecode},
 		{"codec-roundtrip", "FuzzCodecRoundTrip", FuzzCodecRoundTrip},
+		{"codec-encode", "FuzzCodecEncode", FuzzCodecEncode},
 		{"frame", "FuzzFrame", FuzzFrame},
 		{"ipc", "FuzzIPC", FuzzIPC},
 		{"statemachine", "FuzzStateMachine", FuzzStateMachine},

@@ -112,11 +112,49 @@ func frameEdges() (map[string][]byte, error) {
 	}, nil
 }
 
+// encodeHeader is the 44-byte header of a codec-encode seed: a
+// BOOTREQUEST from 02:00:00:00:00:01 and the size limit maxLen.
+func encodeHeader(maxLen uint16) []byte {
+	b := make([]byte, 44)
+	b[0], b[1], b[2] = 1, 1, 6
+	copy(b[4:8], []byte{0x12, 0x34, 0x56, 0x78})
+	copy(b[28:34], []byte{2, 0, 0, 0, 0, 1})
+	b[42], b[43] = byte(maxLen>>8), byte(maxLen)
+
+	return b
+}
+
+// encodeSeeds are setter scripts for FuzzCodecEncode (see setOptions):
+// operation, code, value.
+func encodeSeeds() map[string][]byte {
+	discover := []byte{
+		5, 53, 1, // SetMessageType(Discover)
+		7, 55, 1, 0, 1, 3, 6, 15, // Set(55, 1 3 6 15)
+		1, 57, 5, 0xdc, // SetUint16(57, 1500)
+		3, 50, 10, // SetAddr(50, 192.0.2.10)
+	}
+	long := append([]byte{5, 53, 3, 7, 43, 75, 0},
+		bytes.Repeat([]byte{'x'}, 300)...)
+
+	return map[string][]byte{
+		"edge-discover": append(encodeHeader(0), discover...),
+		"edge-addrs": append(encodeHeader(1500),
+			4, 6, 3, 4, 3, 2, 2, 51, 0, 0, 0x0e, 0x10, 6, 3, 0, 80, 0),
+		"edge-long":       append(encodeHeader(1500), long...),
+		"edge-too-long":   append(encodeHeader(300), long...),
+		"edge-overload":   append(encodeHeader(0), 5, 53, 1, 0, 52, 3),
+		"edge-pad-delete": append(encodeHeader(0), 0, 0, 0, 6, 53, 0),
+	}
+}
+
 // addEdges adds the hand-made codec and frame cases.
 func addEdges(c corpus) error {
 	for name, b := range codecEdges() {
 		c.add("codec-decode", name, b)
 		c.add("codec-roundtrip", name, b)
+	}
+	for name, b := range encodeSeeds() {
+		c.add("codec-encode", name, b)
 	}
 	fe, err := frameEdges()
 	if err != nil {
