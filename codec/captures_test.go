@@ -136,6 +136,8 @@ func firstSeen(ms []*Message) []MessageType {
 
 func TestCaptures(t *testing.T) {
 	dora := []MessageType{Discover, Offer, Request, Ack}
+	renew := []MessageType{Request, Ack}
+	nak := []MessageType{Request, Nak, Discover, Offer, Ack}
 	tests := []struct {
 		file  string
 		net   byte          // N of the lab subnet 10.77.N.0/24
@@ -148,9 +150,14 @@ func TestCaptures(t *testing.T) {
 		{"udhcpd-dora.pcap", 4, dora, nil},
 		{"dnsmasq-dhclient-dora.pcap", 1, dora, nil},
 		{"dnsmasq-dhcpcd-dora.pcap", 1, dora, nil},
-		{"dnsmasq-renew.pcap", 1, []MessageType{Request, Ack}, checkRenew},
-		{"dnsmasq-nak.pcap", 1,
-			[]MessageType{Request, Nak, Discover, Offer, Ack}, checkNak},
+		{"dnsmasq-renew.pcap", 1, renew, checkRenew},
+		{"kea-renew.pcap", 2, renew, checkRenew},
+		{"isc-renew.pcap", 3, renew, checkRenew},
+		{"udhcpd-renew.pcap", 4, renew, checkRenew},
+		{"dnsmasq-nak.pcap", 1, nak, checkNak("wrong network")},
+		{"kea-nak.pcap", 2, nak, checkNak("")},
+		{"isc-nak.pcap", 3, nak, checkNak("")},
+		{"udhcpd-nak.pcap", 4, nak, checkNak("")},
 	}
 
 	for _, tt := range tests {
@@ -231,33 +238,36 @@ func checkRenew(t *testing.T, ms []*Message, n byte) {
 	}
 }
 
-// checkNak checks the INIT-REBOOT request for the foreign address and
-// the server's DHCPNAK (RFC 2131 section 4.3.2 and table 3).
-func checkNak(t *testing.T, ms []*Message, n byte) {
-	t.Helper()
+// checkNak returns a check of the INIT-REBOOT request for the foreign
+// address and the server's DHCPNAK (RFC 2131 section 4.3.2 and table 3),
+// whose option 56 must be msg, or absent if msg is empty.
+func checkNak(msg string) func(*testing.T, []*Message, byte) {
+	return func(t *testing.T, ms []*Message, n byte) {
+		t.Helper()
 
-	req, err := ms[0].Options.RequestedIP()
-	if err != nil || req != netip.MustParseAddr("10.99.0.50") {
-		t.Errorf("INIT-REBOOT requested IP = %v, %v", req, err)
-	}
-	if ms[0].Options.Has(OptServerID) {
-		t.Errorf("INIT-REBOOT request carries a server id")
-	}
+		req, err := ms[0].Options.RequestedIP()
+		if err != nil || req != netip.MustParseAddr("10.99.0.50") {
+			t.Errorf("INIT-REBOOT requested IP = %v, %v", req, err)
+		}
+		if ms[0].Options.Has(OptServerID) {
+			t.Errorf("INIT-REBOOT request carries a server id")
+		}
 
-	nak := ms[1]
-	id, err := nak.Options.ServerID()
-	want := netip.AddrFrom4([4]byte{10, 77, n, 1})
-	if err != nil || id != want {
-		t.Errorf("NAK server id = %v, %v; want %v", id, err, want)
-	}
-	if nak.YIAddr.IsValid() && !nak.YIAddr.IsUnspecified() {
-		t.Errorf("NAK yiaddr %v, want 0.0.0.0", nak.YIAddr)
-	}
-	msg, _ := nak.Options.Get(OptMessage)
-	if diff := cmp.Diff("wrong network", string(msg)); diff != "" {
-		t.Errorf("NAK message (-want +got):\n%s", diff)
-	}
-	if nak.Options.Has(OptLeaseTime) {
-		t.Errorf("NAK carries a lease time")
+		nak := ms[1]
+		id, err := nak.Options.ServerID()
+		want := netip.AddrFrom4([4]byte{10, 77, n, 1})
+		if err != nil || id != want {
+			t.Errorf("NAK server id = %v, %v; want %v", id, err, want)
+		}
+		if nak.YIAddr.IsValid() && !nak.YIAddr.IsUnspecified() {
+			t.Errorf("NAK yiaddr %v, want 0.0.0.0", nak.YIAddr)
+		}
+		got, _ := nak.Options.Get(OptMessage)
+		if diff := cmp.Diff(msg, string(got)); diff != "" {
+			t.Errorf("NAK message (-want +got):\n%s", diff)
+		}
+		if nak.Options.Has(OptLeaseTime) {
+			t.Errorf("NAK carries a lease time")
+		}
 	}
 }

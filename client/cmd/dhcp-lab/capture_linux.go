@@ -34,6 +34,12 @@ var scenarios = []scenario{
 	{"dnsmasq-dhcpcd-dora", lab.Dnsmasq, 1, dhcpcdDORA},
 	{"dnsmasq-renew", lab.Dnsmasq, 1, udhcpcRenew},
 	{"dnsmasq-nak", lab.Dnsmasq, 1, dhclientNAK},
+	{"kea-renew", lab.Kea, 2, udhcpcRenew},
+	{"isc-renew", lab.ISC, 3, udhcpcRenew},
+	{"udhcpd-renew", lab.Udhcpd, 4, udhcpcRenew},
+	{"kea-nak", lab.Kea, 2, dhclientNAK},
+	{"isc-nak", lab.ISC, 3, dhclientNAK},
+	{"udhcpd-nak", lab.Udhcpd, 4, dhclientNAK},
 }
 
 // captureScope is the scope every capture serves.
@@ -138,18 +144,36 @@ func udhcpcDORA(ctx context.Context, r *recorder) error {
 	return runClient(r.lab.ClientCommand(ctx, "busybox", args...))
 }
 
-// dhclientDORA records ISC dhclient's exchange, with the request list
-// of Debian's dhclient.conf.
+// dhclientConf is Debian's dhclient.conf without the DHCPv6 and NetBIOS
+// requests and without sending the machine's host name, which would
+// leak into the captures and which kea echoes instead of its own.
+const dhclientConf = `option rfc3442-classless-static-routes code 121 = array of unsigned integer 8;
+request subnet-mask, broadcast-address, time-offset, routers,
+	domain-name, domain-name-servers, domain-search, host-name,
+	interface-mtu, rfc3442-classless-static-routes, ntp-servers;
+`
+
+// dhclient runs ISC dhclient once with dhclientConf and the lease file
+// leases, /bin/true as its script, until it holds a lease.
+func dhclient(ctx context.Context, r *recorder, leases string) error {
+	conf := filepath.Join(r.lab.Dir, "dhclient.conf")
+	if err := os.WriteFile(conf, []byte(dhclientConf), 0o644); err != nil {
+		return err
+	}
+
+	return runClient(r.lab.ClientCommand(ctx, "dhclient", "-4", "-1",
+		"-cf", conf, "-lf", leases,
+		"-pf", filepath.Join(r.lab.Dir, "dhclient.pid"),
+		"-sf", "/bin/true", r.lab.ClientIf))
+}
+
+// dhclientDORA records ISC dhclient's exchange.
 func dhclientDORA(ctx context.Context, r *recorder) error {
 	if err := r.startCapture(); err != nil {
 		return err
 	}
-	d := r.lab.Dir
 
-	return runClient(r.lab.ClientCommand(ctx, "dhclient", "-4", "-1",
-		"-lf", filepath.Join(d, "dhclient.leases"),
-		"-pf", filepath.Join(d, "dhclient.pid"),
-		"-sf", "/bin/true", r.lab.ClientIf))
+	return dhclient(ctx, r, filepath.Join(r.lab.Dir, "dhclient.leases"))
 }
 
 // dhcpcdConf keeps dhcpcd from writing outside the lab: no hooks, and a
@@ -209,8 +233,7 @@ const foreignLease = `lease {
 // network, the authoritative server's DHCPNAK (RFC 2131 section 4.3.2)
 // and the exchange that follows it.
 func dhclientNAK(ctx context.Context, r *recorder) error {
-	d := r.lab.Dir
-	lf := filepath.Join(d, "dhclient.leases")
+	lf := filepath.Join(r.lab.Dir, "dhclient.leases")
 	text := fmt.Sprintf(foreignLease, r.lab.ClientIf)
 	if err := os.WriteFile(lf, []byte(text), 0o644); err != nil {
 		return err
@@ -219,9 +242,7 @@ func dhclientNAK(ctx context.Context, r *recorder) error {
 		return err
 	}
 
-	return runClient(r.lab.ClientCommand(ctx, "dhclient", "-4", "-1",
-		"-lf", lf, "-pf", filepath.Join(d, "dhclient.pid"),
-		"-sf", "/bin/true", r.lab.ClientIf))
+	return dhclient(ctx, r, lf)
 }
 
 // boundThen runs udhcpc until it has configured its lease, calls then,
