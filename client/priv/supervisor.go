@@ -340,7 +340,11 @@ func (s *Supervisor) request(ctx context.Context, m engineMsg) {
 	}
 
 	if m.err != nil {
-		if !errors.Is(m.err, io.EOF) {
+		// A datagram that does not decode is a violation; anything
+		// else (EOF, a reset) means the engine is going away, and its
+		// reader reports the exit.
+		var fe *ipc.FieldError
+		if errors.As(m.err, &fe) || errors.Is(m.err, ipc.ErrBounds) {
 			s.kill("undecodable request", m.err)
 		}
 

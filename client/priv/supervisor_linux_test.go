@@ -33,6 +33,14 @@ type harness struct {
 
 func newHarness(t *testing.T, opts Options) *harness {
 	t.Helper()
+
+	return newHarnessNet(t, opts, nil)
+}
+
+// newHarnessNet is newHarness with a real Network; nil means the
+// recorder.
+func newHarnessNet(t *testing.T, opts Options, network Network) *harness {
+	t.Helper()
 	store := netconf.LeaseStore{Dir: t.TempDir(), Interface: testLink.Name}
 
 	if opts.StopGrace == 0 {
@@ -42,7 +50,7 @@ func newHarness(t *testing.T, opts Options) *harness {
 	h := &harness{t: t, rec: newRecorder(), store: store,
 		engines: make(chan *fakeEngine, 8), done: make(chan error, 1)}
 	deps := Deps{
-		Link: testLink, Packets: h.rec, Network: h.rec, Store: store,
+		Link: testLink, Packets: h.rec, Network: network, Store: store,
 		Unicast: h.rec.unicast,
 		Start: func() (Engine, error) {
 			e := newFakeEngine(t)
@@ -51,6 +59,10 @@ func newHarness(t *testing.T, opts Options) *harness {
 			return e, nil
 		},
 	}
+	if network == nil {
+		deps.Network = h.rec
+	}
+
 	h.sup = NewSupervisor(opts, deps, testLogger(t))
 
 	return h
