@@ -154,6 +154,9 @@ func addNamespace(ns string) error {
 }
 
 // ip runs the ip(8) command with args.
+//
+// TODO: build namespaces and links with vishvananda/netlink instead of
+// ip(8), to get typed errors rather than command output.
 func ip(args ...string) error {
 	out, err := exec.Command("ip", args...).CombinedOutput()
 	if err != nil {
