@@ -104,7 +104,9 @@ func (c *Checker) Check(s *Step) error {
 // CheckTrace verifies the machine's invariants over a trace recorded
 // with Record for a machine built from cfg: a lease is applied only after
 // a DHCPACK that passes every acceptance rule; no timer is armed in the
-// past; retransmission waits keep to RFC 2131 sections 4.1 and 4.4.5;
+// past; no step emits more than maxStepActions actions, so Handle does
+// bounded work whatever the input or the time jump; retransmission waits
+// keep to RFC 2131 sections 4.1 and 4.4.5;
 // the state moves only along allowed transitions; an applied lease is
 // removed no later than its expiry; every message sent decodes and fits
 // 576 bytes. Violations wrap ErrInvariant.
@@ -122,10 +124,19 @@ func CheckTrace(cfg Config, trace []Step) error {
 	return nil
 }
 
+// maxStepActions bounds the actions of one Handle call. The longest
+// steps are an expiry found on entry followed by a restart and the event
+// itself (about 20), and a DHCPACK whose every optional option is
+// malformed, one warning each, followed by a bind (about 25).
+const maxStepActions = 32
+
 // step checks one step.
 func (c *Checker) step(s *Step) error {
 	if s.Before != c.state {
 		return fmt.Errorf("started in %v, want %v", s.Before, c.state)
+	}
+	if len(s.Actions) > maxStepActions {
+		return fmt.Errorf("%d actions in one step", len(s.Actions))
 	}
 	for i := range s.Actions {
 		a := &s.Actions[i]

@@ -23,13 +23,15 @@ func (m *Machine) buildLease(msg *codec.Message, id netip.Addr) (*Lease, DropRea
 		return nil, ReasonNoLeaseTime
 	}
 
-	l := &Lease{Addr: addr, ServerID: id, Acquired: m.sent}
+	b := new(leaseBlock)
+	l := &b.lease
+	*l = Lease{Addr: addr, ServerID: id, Acquired: m.sent}
 	m.leaseTimes(l, msg, secs)
 
 	o := &msg.Options
-	m.leaseRoutes(l, o)
-	l.DNS = m.addrList(o, codec.OptDNSServer, o.DNSServers, id)
-	l.NTP = m.addrList(o, codec.OptNTPServer, o.NTPServers, id)
+	m.leaseRoutes(l, o, b)
+	l.DNS = m.addrList(o, codec.OptDNSServer, o.DNSServers, b)
+	l.NTP = m.addrList(o, codec.OptNTPServer, o.NTPServers, b)
 	m.leaseNames(l, o)
 	if v, err := o.InterfaceMTU(); err == nil {
 		l.MTU = v
@@ -38,6 +40,45 @@ func (m *Machine) buildLease(msg *codec.Message, id netip.Addr) (*Lease, DropRea
 	}
 
 	return l, ReasonNone
+}
+
+// leaseBlock is a Lease with room for the address lists and routes of a
+// typical DHCPACK, so that building one costs a single allocation; longer
+// lists go to the heap. The lists are cut with full slice expressions,
+// and a Lease is never changed after it is handed out.
+type leaseBlock struct {
+	lease  Lease
+	addrs  [6]netip.Addr
+	routes [3]Route
+	na, nr int // room used
+}
+
+// cloneAddrs returns a copy of as, in the block's room when it fits.
+func (b *leaseBlock) cloneAddrs(as []netip.Addr) []netip.Addr {
+	if len(as) == 0 {
+		return nil
+	}
+	if len(as) > len(b.addrs)-b.na {
+		return slices.Clone(as)
+	}
+	s := b.addrs[b.na : b.na+len(as) : b.na+len(as)]
+	b.na += copy(s, as)
+
+	return s
+}
+
+// cloneRoutes returns a copy of rs, in the block's room when it fits.
+func (b *leaseBlock) cloneRoutes(rs []Route) []Route {
+	if len(rs) == 0 {
+		return nil
+	}
+	if len(rs) > len(b.routes)-b.nr {
+		return slices.Clone(rs)
+	}
+	s := b.routes[b.nr : b.nr+len(rs) : b.nr+len(rs)]
+	b.nr += copy(s, rs)
+
+	return s
 }
 
 // leaseTimes sets the lease time and T1 and T2 from options 51, 58 and 59.
@@ -93,31 +134,31 @@ func (m *Machine) leaseTimes(l *Lease, msg *codec.Message, secs uint32) {
 // default route, and the client does not ask for it in option 55. Using
 // it would also need option 3's routers folded into Routes, since a
 // caller uses Routes instead of Routers whenever Routes is not empty.
-func (m *Machine) leaseRoutes(l *Lease, o *codec.Options) {
-	if rs, ok := m.classless(o, codec.OptClasslessRoute, o.ClasslessRoutes,
-		l.ServerID); ok {
-		l.Routes = rs
+func (m *Machine) leaseRoutes(l *Lease, o *codec.Options, b *leaseBlock) {
+	if rs, ok := m.classless(o, codec.OptClasslessRoute,
+		o.ClasslessRoutes, l.ServerID); ok {
+		l.Routes = b.cloneRoutes(rs)
 
 		return
 	}
 	if rs, ok := m.classless(o, codec.OptMSClasslessRoute,
 		o.MSClasslessRoutes, l.ServerID); ok {
-		l.Routes = rs
+		l.Routes = b.cloneRoutes(rs)
 
 		return
 	}
-	l.Routers = m.addrList(o, codec.OptRouter, o.Routers, l.ServerID)
+	l.Routers = m.addrList(o, codec.OptRouter, o.Routers, b)
 }
 
-// classless reads the RFC 3442 routes of option c with get. It reports
-// false when the option is absent, or malformed or too long, with a
-// warning then.
+// classless reads the RFC 3442 routes of option c with get into the
+// machine's scratch. It reports false when the option is absent, or
+// malformed or too long, with a warning then.
 func (m *Machine) classless(o *codec.Options, c codec.OptionCode,
 	get func([]Route) ([]Route, error), id netip.Addr) ([]Route, bool) {
 	rs, err := get(m.routes[:0])
 	m.routes = rs[:0]
 	if err == nil && len(rs) <= maxList {
-		return slices.Clone(rs), true
+		return rs, true
 	}
 	if o.Has(c) {
 		m.ignored(c, id)
@@ -131,18 +172,18 @@ func (m *Machine) classless(o *codec.Options, c codec.OptionCode,
 // servers list them in order of preference (RFC 2132 section 3).
 func (m *Machine) addrList(o *codec.Options, c codec.OptionCode,
 	get func([]netip.Addr) ([]netip.Addr, error),
-	id netip.Addr) []netip.Addr {
+	b *leaseBlock) []netip.Addr {
 	as, err := get(m.addrs[:0])
 	m.addrs = as[:0]
 	if err != nil {
 		if o.Has(c) {
-			m.ignored(c, id)
+			m.ignored(c, b.lease.ServerID)
 		}
 
 		return nil
 	}
 
-	return slices.Clone(as[:min(len(as), maxList)])
+	return b.cloneAddrs(as[:min(len(as), maxList)])
 }
 
 // leaseNames sets Search, Domain and Hostname from options 119, 15 and

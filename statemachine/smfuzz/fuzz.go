@@ -109,8 +109,7 @@ func (r *run) feed(ev sm.Event) {
 func (r *run) op(op byte) {
 	switch op % 12 {
 	case 0:
-		ms, _ := r.c.GetUint32()
-		r.now = r.now.Add(time.Duration(ms) * time.Millisecond)
+		r.now = r.now.Add(r.step())
 		r.fire()
 	case 1:
 		r.answer(false)
@@ -141,6 +140,18 @@ func (r *run) op(op byte) {
 	case 11:
 		r.srv.Restart()
 	}
+}
+
+// step returns how far the clock moves: up to about 25 days in
+// milliseconds, or, with the top bit of the input set, up to 179 years in
+// days, so that jumps far past every deadline are explored too.
+func (r *run) step() time.Duration {
+	v, _ := r.c.GetUint32()
+	if v&(1<<31) != 0 {
+		return time.Duration(v&0xffff) * 24 * time.Hour
+	}
+
+	return time.Duration(v) * time.Millisecond
 }
 
 // start feeds Start with the persisted record when it still decodes.
