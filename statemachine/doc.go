@@ -40,6 +40,13 @@
 // actions, are owned by the machine and valid until the next call to
 // Handle; Lease values handed out are never changed afterwards.
 //
+// Handle does bounded work whatever the input: no loop depends on the
+// clock, so a jump of years costs one expiry and one restart; a call
+// emits at most a few dozen actions (CheckTrace enforces the bound) and
+// its work grows only with the size of the message. An input that is
+// dropped allocates nothing; a lease costs one allocation, plus its names
+// and its record.
+//
 // CheckTrace verifies the protocol invariants over a recorded Trace; tests
 // and fuzzers share it, and FuzzSteps is the reusable fuzz body.
 package statemachine

@@ -11,9 +11,11 @@ import (
 // buildLease turns an accepted DHCPACK into a Lease, or returns the reason
 // to drop it. Required parts (yiaddr, option 51) must be valid. A
 // malformed optional option is left out of the lease, whole, with a
-// warning, and the lease is kept: RFC 2131 section 4.4.1 makes only the
-// address and the lease time essential.
-func (m *Machine) buildLease(msg *codec.Message, id netip.Addr) (*Lease, DropReason) {
+// warning, and the lease is kept: of the options of a DHCPACK, RFC 2131
+// section 4.3.1 (table 3) requires only the lease time and the server
+// identifier.
+func (m *Machine) buildLease(msg *codec.Message,
+	id netip.Addr) (*Lease, DropReason) {
 	addr, r := leaseAddr(msg)
 	if r != ReasonNone {
 		return nil, r
