@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(
-	iproute2 tcpdump libpcap-dev
+	iproute2 procps tcpdump libpcap-dev ca-certificates
 	dnsmasq-base kea-dhcp4-server isc-dhcp-server udhcpd busybox
 	dhcpcd5 isc-dhcp-client udhcpc
 	runc afl++ clang

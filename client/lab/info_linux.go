@@ -97,10 +97,17 @@ func (l *Lab) ClientMTU() (int, error) {
 	return link.Attrs().MTU, nil
 }
 
+// ClientResolvConfPath returns the host path of the client namespace's
+// resolv.conf. Inside `ip netns exec` it is bind-mounted over
+// /etc/resolv.conf, which a client cannot replace by renaming; a client
+// that writes resolv.conf atomically is pointed at this path instead.
+func (l *Lab) ClientResolvConfPath() string {
+	return filepath.Join("/etc/netns", l.ClientNS, "resolv.conf")
+}
+
 // ClientResolvConf returns the client namespace's resolv.conf.
 func (l *Lab) ClientResolvConf() ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join("/etc/netns", l.ClientNS,
-		"resolv.conf"))
+	b, err := os.ReadFile(l.ClientResolvConfPath())
 	if err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}

@@ -5,7 +5,8 @@
 //	dhcp-lab demo -client PATH [-server dnsmasq|kea|isc|udhcpd] [-- ARGS]
 //
 // demo builds a lab, starts the server, runs the client in the client
-// namespace with ARGS ({if} replaced by the client interface name), and
+// namespace with ARGS ({if} replaced by the client interface name, {resolv}
+// by the host path of the namespace's resolv.conf), and
 // prints the interface's addresses and routes and the namespace's
 // resolv.conf once the client has exited or configured an address.
 //

@@ -82,7 +82,9 @@ func demo(ctx context.Context, args []string, out io.Writer) error {
 
 	cargs := fs.Args()
 	for i, a := range cargs {
-		cargs[i] = strings.ReplaceAll(a, "{if}", l.ClientIf)
+		a = strings.ReplaceAll(a, "{if}", l.ClientIf)
+		cargs[i] = strings.ReplaceAll(a, "{resolv}",
+			l.ClientResolvConfPath())
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
