@@ -15,7 +15,8 @@
 // invalid, never a zero value that looks valid. Names from options 12, 15,
 // 66, 81 and 119 are validated (see names.go: letters, digits, hyphen,
 // underscore, dots) so that nothing but a host or domain name reaches a
-// file or a log.
+// file or a log; ValidDomainName exports that check, and ValidHostname
+// its stricter RFC 1123 form for names a host configures.
 //
 // # Allocation bound
 //
