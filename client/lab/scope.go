@@ -73,7 +73,7 @@ type Scope struct {
 	DNS       []netip.Addr  // option 6; default the server address
 	Domain    string        // option 15; default "lab.example"
 	Search    []string      // option 119; default lab.example, example.net
-	Routes    []Route       // option 121; default 192.0.2.0/24 via server
+	Routes    []Route       // option 121; default 0/0 and 192.0.2.0/24 via server
 	MTU       int           // option 26; default 1400
 	HostName  string        // option 12; default "labclient"
 }
@@ -89,7 +89,9 @@ const (
 // DefaultSearch is the default domain search list (option 119).
 var DefaultSearch = []string{"lab.example", "example.net"}
 
-// DefaultRouteDest is the destination of the default classless route.
+// DefaultRouteDest is the destination of the default scope's second
+// classless route; the first is the default route 0.0.0.0/0, which a
+// server sending option 121 must include (RFC 3442 section 1).
 var DefaultRouteDest = netip.MustParsePrefix("192.0.2.0/24")
 
 // withDefaults returns s with its zero fields set for a server at srv.
@@ -110,7 +112,10 @@ func (s Scope) withDefaults(srv netip.Addr) Scope {
 		s.Search = DefaultSearch
 	}
 	if len(s.Routes) == 0 {
-		s.Routes = []Route{{Dest: DefaultRouteDest, Gateway: srv}}
+		s.Routes = []Route{
+			{Dest: netip.PrefixFrom(netip.IPv4Unspecified(), 0), Gateway: srv},
+			{Dest: DefaultRouteDest, Gateway: srv},
+		}
 	}
 	if s.MTU == 0 {
 		s.MTU = DefaultMTU

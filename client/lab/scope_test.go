@@ -72,13 +72,13 @@ func TestRenderTemplates(t *testing.T) {
 	s := Scope{LeaseTime: 20 * time.Second}.withDefaults(n.Server)
 	want := map[Kind][]string{
 		Dnsmasq: {"dhcp-range=10.77.5.100,10.77.5.200,255.255.255.0,20",
-			"classless-static-route,192.0.2.0/24,10.77.5.1"},
-		Kea: {`"valid-lifetime": 20,`, `"data": "18C000020A4D0501"`},
+			"classless-static-route,0.0.0.0/0,10.77.5.1,192.0.2.0/24,10.77.5.1"},
+		Kea: {`"valid-lifetime": 20,`, `"data": "000A4D050118C000020A4D0501"`},
 		ISC: {"subnet 10.77.5.0 netmask 255.255.255.0",
 			`option domain-search "lab.example", "example.net";`,
-			"24, 192, 0, 2, 10, 77, 5, 1;"},
+			"0, 10, 77, 5, 1, 24, 192, 0, 2, 10, 77, 5, 1;"},
 		Udhcpd: {"option lease 20",
-			"option staticroutes 192.0.2.0/24 10.77.5.1"},
+			"option staticroutes 0.0.0.0/0 10.77.5.1 192.0.2.0/24 10.77.5.1"},
 	}
 	for _, k := range Kinds {
 		t.Run(string(k), func(t *testing.T) {
