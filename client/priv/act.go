@@ -204,8 +204,18 @@ func (s *Supervisor) probe(ctx context.Context, addr netip.Addr) {
 	}()
 }
 
-// relayLog re-logs an engine's Log request.
+// relayLog re-logs an engine's Log request, within the rate limit.
 func (s *Supervisor) relayLog(r *ipc.Log) {
+	ok, dropped := s.logs.allow(time.Now())
+	if !ok {
+		return
+	}
+
+	if dropped > 0 {
+		s.log.Warn("engine log lines dropped by the rate limit",
+			"dropped", dropped)
+	}
+
 	attrs := make([]slog.Attr, 0, len(r.Attrs)+1)
 	attrs = append(attrs, slog.String("component", "engine"))
 	for _, a := range r.Attrs {

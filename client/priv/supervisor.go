@@ -49,6 +49,7 @@ type Supervisor struct {
 	failed   bool            // the engine reported it gave up
 	stopping bool            // Stop was sent; waiting for the engine
 	restarts int             // engines started after the first
+	logs     tokenBucket     // rate limit of the engine's log lines
 	killed   int             // engines killed for a bad request
 }
 
@@ -85,6 +86,7 @@ func NewSupervisor(opts Options, deps Deps, log *slog.Logger) *Supervisor {
 		exits:  make(chan engineExit),
 		probes: make(chan probeDone),
 		done:   make(chan struct{}),
+		logs:   tokenBucket{burst: logBurst, rate: logRate},
 	}
 }
 
