@@ -40,31 +40,41 @@ const (
 // ErrTruncated (an option runs past its field) or ErrMalformed (option 52
 // with a length other than 1 or a value outside 1..3).
 func (m *Message) Decode(b []byte) error {
-	m.Reset()
-	if len(b) > MaxMessageLen {
-		return ErrTooLong
-	}
-	if len(b) < MinLen {
-		return ErrTruncated
-	}
-	if [4]byte(b[offCookie:offOpts]) != Cookie {
-		return ErrBadCookie
+	if err := checkFrame(b); err != nil {
+		m.Reset()
+
+		return err
 	}
 
 	m.decodeHeader(b)
-	if f := m.Options.decode(b); f.Err != nil {
+	m.Options.Reset()
+	ov, f := m.Options.decode(b)
+	if f.Err != nil {
 		m.Reset()
 		m.err = f
 
 		return &m.err
 	}
 
-	ov, _ := m.Options.Get(OptOverload)
-	if len(ov) == 1 && ov[0]&overloadFile != 0 {
+	if ov&overloadFile != 0 {
 		m.File = [128]byte{}
 	}
-	if len(ov) == 1 && ov[0]&overloadSName != 0 {
+	if ov&overloadSName != 0 {
 		m.SName = [64]byte{}
+	}
+
+	return nil
+}
+
+// checkFrame checks the length of message b and its magic cookie.
+func checkFrame(b []byte) error {
+	switch {
+	case len(b) > MaxMessageLen:
+		return ErrTooLong
+	case len(b) < MinLen:
+		return ErrTruncated
+	case [4]byte(b[offCookie:offOpts]) != Cookie:
+		return ErrBadCookie
 	}
 
 	return nil
@@ -109,14 +119,125 @@ func areas(b []byte, overload byte) ([3]area, int) {
 	return as, n
 }
 
-// decode fills o from the option areas of message b in two passes: the
-// first validates the framing and sums each code's length, the second
-// copies the values into place, so instances concatenate without
-// allocating.
-func (o *Options) decode(b []byte) OptionError {
+// decode fills o, which must be empty, from the option areas of message
+// b and returns the value of option 52. This is the fast path: it copies
+// each area into o.data once and records where the first instance of each
+// code lies in that copy. When a code repeats, it hands over to
+// decodeSplit, which concatenates; real servers rarely split options.
+func (o *Options) decode(b []byte) (byte, OptionError) {
+	rep, f := o.scan(b, offOpts, len(b), true)
+	if f.Err != nil {
+		return 0, f
+	}
+	if rep {
+		return o.decodeSplit(b)
+	}
+
+	ov, f := o.overload()
+	if f.Err != nil {
+		return 0, f
+	}
+	if ov&overloadFile != 0 {
+		rep, f = o.scan(b, offFile, offCookie, false)
+	}
+	if f.Err == nil && !rep && ov&overloadSName != 0 {
+		rep, f = o.scan(b, offSName, offFile, false)
+	}
+	if f.Err != nil {
+		return 0, f
+	}
+	if rep {
+		return o.decodeSplit(b)
+	}
+
+	return ov, OptionError{}
+}
+
+// scan records the options of the area b[start:end], up to End, as spans
+// into a copy of the area it appends to o.data. It skips option 52 unless
+// the area is the options field (first). It stops at the first framing
+// fault and returns it, and at the first code already present, reporting
+// rep; o is then partly filled. The copy always fits: o.data holds
+// MaxMessageLen bytes, more than the options field, file and sname of
+// the longest message Decode accepts.
+func (o *Options) scan(b []byte, start, end int, first bool) (rep bool,
+	f OptionError) {
+	area := b[start:end]
+	base := o.used
+	i := 0
+	for i < len(area) {
+		c := OptionCode(area[i])
+		if c == OptPad {
+			i++
+			continue
+		}
+		if c == OptEnd {
+			break
+		}
+		if i+1 >= len(area) {
+			return false, truncatedAt(c, start+i)
+		}
+		v := i + 2
+		n := int(area[i+1])
+		if n > len(area)-v {
+			return false, truncatedAt(c, start+i)
+		}
+		i = v + n
+
+		s := &o.spans[c]
+		if s.set() {
+			if c == OptOverload && !first {
+				continue
+			}
+
+			return true, OptionError{}
+		}
+		*s = optSpan{
+			off: uint16(base + v), n: uint16(n), at: int32(start + v - 2),
+		}
+		o.order[uint8(o.count)] = c
+		o.count++
+	}
+	o.used = base + copy(o.data[base:], area[:i])
+
+	return false, OptionError{}
+}
+
+// truncatedAt returns the fault of option c at wire offset i running
+// past the end of its area.
+func truncatedAt(c OptionCode, i int) OptionError {
+	return OptionError{Code: c, Offset: i, Err: ErrTruncated}
+}
+
+// overload returns the value of option 52 in o, or 0 when it is absent.
+// Option 52 is malformed unless it is one byte with a value 1..3 (RFC
+// 2132 section 9.3).
+func (o *Options) overload() (byte, OptionError) {
+	s := o.spans[OptOverload]
+	if !s.set() {
+		return 0, OptionError{}
+	}
+
+	v := o.data[s.off]
+	if s.n != 1 || v < 1 || v > 3 {
+		return 0, OptionError{
+			Code: OptOverload, Offset: int(s.at), Err: ErrMalformed,
+		}
+	}
+
+	return v, OptionError{}
+}
+
+// decodeSplit empties o and fills it from the option areas of message b
+// in two passes: the first validates the framing and sums each code's
+// length, the second copies the values into place, so instances
+// concatenate (RFC 3396 section 7) without allocating. It returns the
+// value of option 52, as decode does.
+func (o *Options) decodeSplit(b []byte) (byte, OptionError) {
+	o.Reset()
 	overload, f := scanOverload(b)
 	if f.Err != nil {
-		return f
+		return 0, f
 	}
 	as, nas := areas(b, overload)
 
@@ -132,7 +253,7 @@ func (o *Options) decode(b []byte) OptionError {
 		total[c] += n
 	})
 	if f.Err != nil {
-		return f
+		return 0, f
 	}
 
 	for _, c := range order[:count] {
@@ -145,7 +266,7 @@ func (o *Options) decode(b []byte) OptionError {
 		s.n += uint16(n)
 	})
 
-	return OptionError{}
+	return overload, OptionError{}
 }
 
 // walkOptions calls fn with the code, value offset and value length of

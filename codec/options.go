@@ -48,12 +48,18 @@ const (
 // values always fit: they come from a message of at most MaxMessageLen.
 const maxOptionData = MaxMessageLen
 
-// optSpan locates one option's value in Options.data.
+// optSpan locates one option's value in Options.data. It is 8 bytes, so
+// that setting or clearing one is a single store.
 type optSpan struct {
 	off, n uint16
-	at     int32 // wire offset of the first instance, or -1
-	set    bool
+
+	// at is the wire offset of the first instance, -1 for a value set by
+	// hand, and 0 while the option is absent: no option starts at 0.
+	at int32
 }
+
+// set reports whether s holds a value.
+func (s optSpan) set() bool { return s.at != 0 }
 
 // Options holds a message's options in a fixed-size value: setting,
 // getting and decoding options never allocates. Each code appears once;
@@ -68,7 +74,8 @@ type Options struct {
 	data  [maxOptionData]byte
 }
 
-// Reset empties o, keeping its storage.
+// Reset empties o, keeping its storage. It clears only the spans that
+// are set, so it costs one store per option, not the size of o.
 func (o *Options) Reset() {
 	for _, c := range o.order[:o.count] {
 		o.spans[c] = optSpan{}
@@ -80,26 +87,25 @@ func (o *Options) Reset() {
 func (o *Options) Len() int { return o.count }
 
 // Has reports whether option c is present.
-func (o *Options) Has(c OptionCode) bool { return o.spans[c].set }
+func (o *Options) Has(c OptionCode) bool { return o.spans[c].set() }
 
 // Get returns the value of option c and whether it is present. The slice
 // aliases o and is valid until o is next changed; its capacity is its
 // length, so appending to it copies.
 func (o *Options) Get(c OptionCode) ([]byte, bool) {
 	s := o.spans[c]
-	if !s.set {
+	if !s.set() {
 		return nil, false
 	}
-	end := int(s.off) + int(s.n)
 
-	return o.data[s.off:end:end], true
+	return o.data[s.off:][:s.n:s.n], true
 }
 
 // Offset returns the wire offset of option c's first instance in the
 // message it was decoded from, or -1 when c is absent or was set by hand.
 func (o *Options) Offset(c OptionCode) int {
 	s := o.spans[c]
-	if !s.set {
+	if !s.set() {
 		return -1
 	}
 
@@ -133,7 +139,7 @@ func (o *Options) setAt(c OptionCode, v []byte, at int) error {
 	}
 
 	s := o.spans[c]
-	fits := (s.set && len(v) <= int(s.n)) || len(v) <= len(o.data)-o.used
+	fits := (s.set() && len(v) <= int(s.n)) || len(v) <= len(o.data)-o.used
 	if !fits {
 		// Compaction moves values, so keep v safe from it first.
 		var tmp [maxOptionData]byte
@@ -159,7 +165,7 @@ func (o *Options) grow(c OptionCode, n, at int) ([]byte, error) {
 	}
 
 	s := &o.spans[c]
-	if s.set && n <= int(s.n) {
+	if s.set() && n <= int(s.n) {
 		s.n, s.at = uint16(n), int32(at)
 
 		return o.data[s.off : int(s.off)+n], nil
@@ -185,12 +191,12 @@ func (o *Options) grow(c OptionCode, n, at int) ([]byte, error) {
 // returns them; the caller has checked that they are free. A value c had
 // before is abandoned until compact reclaims it.
 func (o *Options) reserve(c OptionCode, n, at int) []byte {
-	if !o.spans[c].set {
+	if !o.spans[c].set() {
 		o.order[o.count] = c
 		o.count++
 	}
 	o.spans[c] = optSpan{
-		off: uint16(o.used), n: uint16(n), at: int32(at), set: true,
+		off: uint16(o.used), n: uint16(n), at: int32(at),
 	}
 	dst := o.data[o.used : o.used+n]
 	o.used += n
@@ -223,7 +229,7 @@ func (o *Options) compact() {
 
 // Delete removes option c, keeping the order of the others.
 func (o *Options) Delete(c OptionCode) {
-	if !o.spans[c].set {
+	if !o.spans[c].set() {
 		return
 	}
 	o.spans[c] = optSpan{}
