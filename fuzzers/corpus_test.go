@@ -110,7 +110,8 @@ func TestCaptureSeedsDecode(t *testing.T) {
 //	    -replay out/afl/codec-decode.out/default/crashes \
 //	    -replay.target codec-decode
 //
-// It is skipped when no directory is given.
+// Relative paths are taken from the repository root. It is skipped when
+// no directory is given.
 func TestReplay(t *testing.T) {
 	if *replayDir == "" {
 		t.Skip("no -replay directory (or $FUZZ_REPLAY) given")
@@ -121,6 +122,10 @@ func TestReplay(t *testing.T) {
 	}
 
 	for _, dir := range filepath.SplitList(*replayDir) {
+		if !filepath.IsAbs(dir) {
+			// go test runs in fuzzers/; paths are given from the root.
+			dir = filepath.Join("..", dir)
+		}
 		for _, s := range readDir(t, dir) {
 			t.Run(s.name, func(t *testing.T) { fn(goFuzzValue(s.data)) })
 		}

@@ -49,8 +49,9 @@ while read -r target fn; do
 	execs=$(grep -oE 'execs: [0-9]+' "$out/$target.go.log" | tail -n 1 |
 		grep -oE '[0-9]+')
 	gorate=$((execs / seconds))
-	gocov=$(cover "$target" \
-		"corpus/$target:$gocache/fuzz/github.com/safedhcp/safedhcp/fuzzers/$fn")
+	found=$gocache/fuzz/github.com/safedhcp/safedhcp/fuzzers/$fn
+	mkdir -p "$found"
+	gocov=$(cover "$target" "corpus/$target:$found")
 
 	fuzzers/oss-fuzz/local-build.sh "$seconds" "$target" >/dev/null
 	lf=out/libfuzzer/$target.log
