@@ -150,3 +150,35 @@ func TestOneshot(t *testing.T) {
 		})
 	}
 }
+
+// TestOneshotARPProbe runs with the RFC 5227 probe on (the default): the
+// first address kea offers is already used by the server's interface, so
+// the client must decline it and configure another one (RFC 2131 section
+// 4.4.1).
+func TestOneshotARPProbe(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	srv := startServer(t, l, lab.Kea, lab.Scope{LeaseTime: 10 * time.Minute})
+	taken := l.Subnet.Addr().As4()
+	taken[3] = 100 // kea's first pool address in the lab
+	takenAddr := netip.AddrFrom4(taken)
+	out, err := l.ServerCommand(t.Context(), "ip", "addr", "add",
+		netip.PrefixFrom(takenAddr, 32).String(), "dev",
+		l.ServerIf).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ip addr add: %v\n%s", err, out)
+	}
+
+	c := newClient(t)
+	c.start(l, "-1", "-t", "40", "--nodelay")
+	if err := c.wait(45 * time.Second); err != nil {
+		t.Fatalf("dhcp-client -1: %v\nserver log:\n%s", err, srv.Log())
+	}
+
+	got := checkApplied(t, l, srv)
+	if got.Addr() == takenAddr {
+		t.Errorf("configured %v, which another host uses", got)
+	}
+
+	c.waitLog(time.Second, "address in use", takenAddr.String())
+}
