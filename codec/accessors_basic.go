@@ -32,22 +32,45 @@ func (o *Options) bad(c OptionCode, err error) error {
 
 // value returns option c's value, or an error wrapping ErrNoOption.
 func (o *Options) value(c OptionCode) ([]byte, error) {
-	v, ok := o.Get(c)
-	if !ok {
+	s := o.spans[c]
+	if !s.set() {
 		return nil, missingError(c)
 	}
 
-	return v, nil
+	return o.data[s.off:][:s.n:s.n], nil
+}
+
+// sized returns option c's value and true when c is present and exactly
+// n bytes long. It is small enough to inline, so the accessors a client
+// calls for every message make no call unless the option is bad.
+func (o *Options) sized(c OptionCode, n int) ([]byte, bool) {
+	s := o.spans[c]
+	if !s.set() || int(s.n) != n {
+		return nil, false
+	}
+
+	return o.data[s.off:][:n:n], true
+}
+
+// invalid returns the error for option c failing its accessor's check:
+// one wrapping ErrNoOption when c is absent, else an *OptionError
+// wrapping ErrMalformed. It stays out of line to keep the accessors'
+// fast paths small.
+//
+//go:noinline
+func (o *Options) invalid(c OptionCode) error {
+	if !o.Has(c) {
+		return missingError(c)
+	}
+
+	return o.bad(c, ErrMalformed)
 }
 
 // fixed returns option c's value when it is exactly n bytes long.
 func (o *Options) fixed(c OptionCode, n int) ([]byte, error) {
-	v, err := o.value(c)
-	if err != nil {
-		return nil, err
-	}
-	if len(v) != n {
-		return nil, o.bad(c, ErrMalformed)
+	v, ok := o.sized(c, n)
+	if !ok {
+		return nil, o.invalid(c)
 	}
 
 	return v, nil
@@ -55,22 +78,19 @@ func (o *Options) fixed(c OptionCode, n int) ([]byte, error) {
 
 // nonEmpty returns option c's value when it is at least one byte long.
 func (o *Options) nonEmpty(c OptionCode) ([]byte, error) {
-	v, err := o.value(c)
-	if err != nil {
-		return nil, err
-	}
-	if len(v) == 0 {
-		return nil, o.bad(c, ErrMalformed)
+	s := o.spans[c]
+	if !s.set() || s.n == 0 {
+		return nil, o.invalid(c)
 	}
 
-	return v, nil
+	return o.data[s.off:][:s.n:s.n], nil
 }
 
 // uint16Value reads option c as a 2-byte number in network byte order.
 func (o *Options) uint16Value(c OptionCode) (uint16, error) {
-	v, err := o.fixed(c, 2)
-	if err != nil {
-		return 0, err
+	v, ok := o.sized(c, 2)
+	if !ok {
+		return 0, o.invalid(c)
 	}
 
 	return binary.BigEndian.Uint16(v), nil
@@ -78,9 +98,9 @@ func (o *Options) uint16Value(c OptionCode) (uint16, error) {
 
 // uint32Value reads option c as a 4-byte number in network byte order.
 func (o *Options) uint32Value(c OptionCode) (uint32, error) {
-	v, err := o.fixed(c, 4)
-	if err != nil {
-		return 0, err
+	v, ok := o.sized(c, 4)
+	if !ok {
+		return 0, o.invalid(c)
 	}
 
 	return binary.BigEndian.Uint32(v), nil
@@ -89,19 +109,19 @@ func (o *Options) uint32Value(c OptionCode) (uint32, error) {
 // seconds reads a duration option; zero is malformed, since it would
 // make the client give up or renew the lease at once, in a loop.
 func (o *Options) seconds(c OptionCode) (uint32, error) {
-	s, err := o.uint32Value(c)
-	if err == nil && s == 0 {
-		return 0, o.bad(c, ErrMalformed)
+	v, ok := o.sized(c, 4)
+	if !ok || binary.BigEndian.Uint32(v) == 0 {
+		return 0, o.invalid(c)
 	}
 
-	return s, err
+	return binary.BigEndian.Uint32(v), nil
 }
 
 // addr reads option c as one IPv4 address.
 func (o *Options) addr(c OptionCode) (netip.Addr, error) {
-	v, err := o.fixed(c, 4)
-	if err != nil {
-		return netip.Addr{}, err
+	v, ok := o.sized(c, 4)
+	if !ok {
+		return netip.Addr{}, o.invalid(c)
 	}
 
 	return netip.AddrFrom4([4]byte(v)), nil
@@ -110,15 +130,12 @@ func (o *Options) addr(c OptionCode) (netip.Addr, error) {
 // addrs appends option c's addresses to dst; the value must be a non-zero
 // multiple of four bytes (RFC 2132 section 3.5 and others).
 func (o *Options) addrs(c OptionCode, dst []netip.Addr) ([]netip.Addr, error) {
-	v, err := o.value(c)
-	if err != nil {
-		return dst, err
-	}
-	if len(v) == 0 || len(v)%4 != 0 {
-		return dst, o.bad(c, ErrMalformed)
+	s := o.spans[c]
+	if !s.set() || s.n == 0 || s.n%4 != 0 {
+		return dst, o.invalid(c)
 	}
 
-	for ; len(v) > 0; v = v[4:] {
+	for v := o.data[s.off:][:s.n]; len(v) >= 4; v = v[4:] {
 		dst = append(dst, netip.AddrFrom4([4]byte(v)))
 	}
 
@@ -129,12 +146,9 @@ func (o *Options) addrs(c OptionCode, dst []netip.Addr) ([]netip.Addr, error) {
 // 9.6). Its length must be exactly 1 and its value non-zero; values above
 // Inform (RFC 4388 and later) are returned as they are.
 func (o *Options) MessageType() (MessageType, error) {
-	v, err := o.fixed(OptMessageType, 1)
-	if err != nil {
-		return 0, err
-	}
-	if v[0] == 0 {
-		return 0, o.bad(OptMessageType, ErrMalformed)
+	v, ok := o.sized(OptMessageType, 1)
+	if !ok || v[0] == 0 {
+		return 0, o.invalid(OptMessageType)
 	}
 
 	return MessageType(v[0]), nil
@@ -161,9 +175,9 @@ func (o *Options) BroadcastAddr() (netip.Addr, error) {
 // SubnetMask returns option 1 (RFC 2132 section 3.3) as a prefix length.
 // A mask whose one bits are not contiguous is malformed.
 func (o *Options) SubnetMask() (int, error) {
-	v, err := o.fixed(OptSubnetMask, 4)
-	if err != nil {
-		return 0, err
+	v, ok := o.sized(OptSubnetMask, 4)
+	if !ok {
+		return 0, o.invalid(OptSubnetMask)
 	}
 
 	mask := binary.BigEndian.Uint32(v)
