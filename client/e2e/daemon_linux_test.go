@@ -282,3 +282,30 @@ func TestEngineRestart(t *testing.T) {
 		t.Error("the lease was removed while the engine restarted")
 	}
 }
+
+// TestLinkFlap takes the server's end of the veth down and up: the
+// supervisor forwards the carrier changes, and the engine waits for the
+// link and then verifies its lease with INIT-REBOOT (RFC 2131 section
+// 3.7).
+func TestLinkFlap(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	startServer(t, l, lab.Kea, lab.Scope{LeaseTime: 10 * time.Minute})
+	c := newClient(t)
+	c.start(l, "--noarp", "--nodelay")
+	c.waitLog(15*time.Second, "lease applied")
+	for _, state := range []string{"down", "up"} {
+		out, err := l.ServerCommand(t.Context(), "ip", "link", "set",
+			l.ServerIf, state).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ip link set %s: %v\n%s", state, err, out)
+		}
+
+		if state == "down" {
+			c.waitLog(5*time.Second, "to=LINK-WAIT")
+		}
+	}
+
+	c.waitLog(10*time.Second, "from=LINK-WAIT")
+	c.waitLog(15*time.Second, "from=REBOOTING", "to=BOUND")
+}
