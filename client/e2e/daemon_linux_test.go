@@ -309,3 +309,43 @@ func TestLinkFlap(t *testing.T) {
 	c.waitLog(10*time.Second, "from=LINK-WAIT")
 	c.waitLog(15*time.Second, "from=REBOOTING", "to=BOUND")
 }
+
+// TestDaemonRelease stops a daemon run with --release: it sends a unicast
+// DHCPRELEASE from the leased address (RFC 2131 section 4.4.6), removes
+// the address and exits 0.
+func TestDaemonRelease(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	srv := startServer(t, l, lab.Kea, lab.Scope{LeaseTime: 10 * time.Minute})
+	pcap := filepath.Join(t.TempDir(), "dhcp.pcap")
+	capt, err := l.Capture(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer capt.Stop()
+
+	c := newClient(t)
+	c.start(l, "--noarp", "--nodelay", "--release")
+	c.waitLog(15*time.Second, "lease applied")
+	leased := checkApplied(t, l, srv).Addr()
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := c.wait(10 * time.Second); err != nil {
+		t.Errorf("after SIGTERM: %v, want exit status 0", err)
+	}
+
+	waitRequest(t, pcap, 5*time.Second, func(r request) bool {
+		return r.Type == codec.Release && r.Src == leased && r.unicast()
+	})
+
+	addrs, err := l.ClientAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if len(addrs) != 0 {
+		t.Errorf("addresses after release: %v, want none", addrs)
+	}
+}
