@@ -2,8 +2,9 @@ package fuzzers
 
 // Target names one harness. Name is the corpus directory under corpus/,
 // the AFL and libFuzzer binary name and the OSS-Fuzz fuzzer name (with
-// the prefix fuzz_ and dashes turned into underscores). Func is the name of the go-fuzz style function, as compile_go_fuzzer
-// takes it, and of the native FuzzXxx wrapper in the package's tests.
+// the prefix fuzz_ and dashes turned into underscores). Func is the name
+// of the go-fuzz style function, as compile_go_fuzzer takes it, and of
+// the native FuzzXxx wrapper in the package's tests.
 type Target struct {
 	Name string
 	Func string

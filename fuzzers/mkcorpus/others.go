@@ -162,17 +162,24 @@ func (s script) raw(m []byte) script {
 
 // smScripts are event scripts through the main paths of RFC 2131.
 func smScripts() map[string][]byte {
+	bound := func(flags byte) script {
+		return newScript(flags, 1200).answer(10).answer(10)
+	}
+	nak := message(opt(53, 6), opt(54, 192, 0, 2, 1), []byte{255})
+
 	return map[string][]byte{
-		"dora":           newScript(0x20, 1200).answer(100).answer(100).op(4, 4).answer(5).op(4, 4, 4, 4),
+		"dora": newScript(0x20, 1200).answer(100).answer(100).op(4, 4).
+			answer(5).op(4, 4, 4, 4),
 		"rapid":          newScript(0x11, 600).answer(50).op(4, 4, 4),
-		"probe":          newScript(0x02, 1200).answer(10).answer(10).op(6, 4, 4),
-		"probe-conflict": newScript(0x02, 1200).answer(10).answer(10).op(0x86, 4).answer(10),
+		"probe":          bound(0x02).op(6, 4, 4),
+		"probe-conflict": bound(0x02).op(0x86, 4).answer(10),
 		"v6only":         newScript(0x44, 1200).answer(10).op(4, 4),
-		"restart":        newScript(0x20, 1200).answer(10).answer(10).op(9, 4).answer(10).op(4, 4),
-		"link":           newScript(0, 1200).answer(10).answer(10).op(0x87, 7, 4).answer(1).answer(1),
-		"release":        newScript(0, 1200).answer(10).answer(10).op(8, 0x88, 4).answer(1).op(0x48),
-		"mutated":        newScript(0x20, 1200).answer(10).op(2, 2, 121, 0, 0, 0, 5, 24, 10, 0, 0, 9, 0, 0, 1),
-		"raw-nak":        newScript(0, 1200).answer(10).raw(message(opt(53, 6), opt(54, 192, 0, 2, 1), []byte{255})),
-		"timeouts":       newScript(0, 60).op(4, 4, 4, 4, 4, 4, 4, 4),
+		"restart":        bound(0x20).op(9, 4).answer(10).op(4, 4),
+		"link":           bound(0).op(0x87, 7, 4).answer(1).answer(1),
+		"release":        bound(0).op(8, 0x88, 4).answer(1).op(0x48),
+		"mutated": newScript(0x20, 1200).answer(10).
+			op(2, 2, 121, 0, 0, 0, 5, 24, 10, 0, 0, 9, 0, 0, 1),
+		"raw-nak":  newScript(0, 1200).answer(10).raw(nak),
+		"timeouts": newScript(0, 60).op(4, 4, 4, 4, 4, 4, 4, 4),
 	}
 }
