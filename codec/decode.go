@@ -163,7 +163,7 @@ func (o *Options) decode(b []byte) (byte, OptionError) {
 func (o *Options) scan(b []byte, start, end int, first bool) (rep bool,
 	f OptionError) {
 	area := b[start:end]
-	base := o.used
+	base, count := o.used, o.count
 	i := 0
 	for i < len(area) {
 		c := OptionCode(area[i])
@@ -174,14 +174,12 @@ func (o *Options) scan(b []byte, start, end int, first bool) (rep bool,
 		if c == OptEnd {
 			break
 		}
-		if i+1 >= len(area) {
-			return false, truncatedAt(c, start+i)
-		}
 		v := i + 2
-		n := int(area[i+1])
-		if n > len(area)-v {
-			return false, truncatedAt(c, start+i)
+		if v > len(area) || int(area[i+1]) > len(area)-v {
+			f = OptionError{Code: c, Offset: start + i, Err: ErrTruncated}
+			break
 		}
+		n := int(area[i+1])
 		i = v + n
 
 		s := &o.spans[c]
@@ -189,24 +187,22 @@ func (o *Options) scan(b []byte, start, end int, first bool) (rep bool,
 			if c == OptOverload && !first {
 				continue
 			}
-
-			return true, OptionError{}
+			rep = true
+			break
 		}
 		*s = optSpan{
 			off: uint16(base + v), n: uint16(n), at: int32(start + v - 2),
 		}
-		o.order[uint8(o.count)] = c
-		o.count++
+		o.order[uint8(count)] = c
+		count++
+	}
+	o.count = count
+	if rep || f.Err != nil {
+		return rep, f
 	}
 	o.used = base + copy(o.data[base:], area[:i])
 
 	return false, OptionError{}
-}
-
-// truncatedAt returns the fault of option c at wire offset i running
-// past the end of its area.
-func truncatedAt(c OptionCode, i int) OptionError {
-	return OptionError{Code: c, Offset: i, Err: ErrTruncated}
 }
 
 // overload returns the value of option 52 in o, or 0 when it is absent.
