@@ -63,7 +63,11 @@ func loadLease(data []byte) int {
 	return 1
 }
 
-// templateLease returns a valid lease for UnmarshalBinary to overwrite.
+// templateAcquired is when the template lease was acquired.
+var templateAcquired = time.Unix(1700000000, 0)
+
+// templateLease returns a valid lease for UnmarshalBinary to overwrite,
+// from the subnet of the state machine harness's server.
 func templateLease() *statemachine.Lease {
 	a4 := func(a, b, c, d byte) netip.Addr {
 		return netip.AddrFrom4([4]byte{a, b, c, d})
@@ -75,7 +79,7 @@ func templateLease() *statemachine.Lease {
 		Routers:   []netip.Addr{a4(192, 0, 2, 1)},
 		DNS:       []netip.Addr{a4(192, 0, 2, 53)},
 		Domain:    "example.org",
-		Acquired:  time.Unix(1700000000, 0),
+		Acquired:  templateAcquired,
 		LeaseTime: time.Hour,
 		T1:        30 * time.Minute,
 		T2:        52*time.Minute + 30*time.Second,

@@ -30,7 +30,8 @@ type smRun struct {
 	sent   []byte     // the last message the machine sent
 	probe  netip.Addr // the last address the machine asked to probe
 	trace  []statemachine.Step
-	msg    codec.Message // scratch for the packet to deliver
+	saved  *statemachine.Lease // the lease the run starts from, or nil
+	msg    codec.Message       // scratch for the packet to deliver
 }
 
 // timer is a deadline the machine armed.
@@ -39,7 +40,8 @@ type timer struct {
 	set bool
 }
 
-// FuzzStateMachine drives a statemachine.Machine with a sequence of
+// FuzzStateMachine drives a statemachine.Machine, started fresh or from
+// a saved lease (INIT-REBOOT, RFC 2131 section 4.4.2), with a sequence of
 // events chosen by data (go-fuzz-headers decodes it): replies of an
 // in-memory server to what the machine sent (RFC 2131 section 4.3),
 // those replies with options the fuzzer changed, arbitrary DHCP
@@ -54,7 +56,7 @@ func FuzzStateMachine(data []byte) int {
 		return 0
 	}
 
-	r.record(statemachine.Start(nil))
+	r.record(statemachine.Start(r.saved))
 	for range maxSteps {
 		if !r.step() {
 			break
@@ -110,10 +112,13 @@ func newSMRun(data []byte) (*smRun, error) {
 		srv.V6OnlyWait = 300
 	}
 
-	return &smRun{
-		c: c, cfg: cfg, m: m, srv: srv,
-		now: time.Unix(1700000000, 0),
-	}, nil
+	r := &smRun{c: c, cfg: cfg, m: m, srv: srv, now: templateAcquired}
+	if flags&128 != 0 {
+		// INIT-REBOOT with a lease from disk (RFC 2131 section 4.4.2).
+		r.saved = templateLease()
+	}
+
+	return r, nil
 }
 
 // record feeds ev to the machine and remembers what it asked for.

@@ -26,6 +26,7 @@ func TestStateMachineSeeds(t *testing.T) {
 		{"edge-link", statemachine.Rebooting},
 		{"edge-release", statemachine.Stopped},
 		{"edge-timeouts", statemachine.Selecting},
+		{"edge-reboot", statemachine.Rebooting},
 	} {
 		t.Run(tc.seed, func(t *testing.T) {
 			data, err := os.ReadFile(
@@ -38,7 +39,7 @@ func TestStateMachineSeeds(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			r.record(statemachine.Start(nil))
+			r.record(statemachine.Start(r.saved))
 			for range maxSteps {
 				if !r.step() {
 					break

@@ -181,5 +181,6 @@ func smScripts() map[string][]byte {
 			op(2, 2, 121, 0, 0, 0, 5, 24, 10, 0, 0, 9, 0, 0, 1),
 		"raw-nak":  newScript(0, 1200).answer(10).raw(nak),
 		"timeouts": newScript(0, 60).op(4, 4, 4, 4, 4, 4, 4, 4),
+		"reboot":   newScript(0xa0, 1200).answer(10).op(4, 4).answer(1),
 	}
 }
