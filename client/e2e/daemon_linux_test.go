@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/safedhcp/safedhcp/client/lab"
+	"github.com/safedhcp/safedhcp/client/sandbox"
 	"github.com/safedhcp/safedhcp/codec"
 )
 
@@ -181,8 +183,17 @@ func TestDaemonSandbox(t *testing.T) {
 			sup["Seccomp"], sup["NoNewPrivs"])
 	}
 
-	if sup["CapBnd"] == "000001ffffffffff" || sup["CapEff"] == "" {
-		t.Errorf("supervisor kept every capability: %q", sup["CapBnd"])
+	var mask uint64
+	for _, v := range sandbox.PrivilegedCaps {
+		mask |= 1 << uint(v)
+	}
+
+	want := fmt.Sprintf("%016x", mask)
+	for _, k := range []string{"CapEff", "CapPrm", "CapBnd"} {
+		if sup[k] != want {
+			t.Errorf("supervisor %s = %s, want %s (sandbox.PrivilegedCaps)",
+				k, sup[k], want)
+		}
 	}
 
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {

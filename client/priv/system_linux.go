@@ -160,8 +160,14 @@ func (s *system) Apply(l *ipc.ApplyLease) error {
 	return nil
 }
 
-// Remove takes the lease's address and routes off the interface.
+// Remove takes the lease's address and routes off the interface, and
+// closes the unicast socket bound to the address.
 func (s *system) Remove(l *ipc.ApplyLease) error {
+	if s.udp != nil && s.udpSrc == l.Addr.Addr() {
+		s.udp.Close()
+		s.udp = nil
+	}
+
 	return netconf.Remove(s.nl, s.nlink, l.Addr)
 }
 
