@@ -105,8 +105,12 @@ func newSMRun(data []byte) (*smRun, error) {
 		Router:      netip.AddrFrom4([4]byte{192, 0, 2, 1}),
 		RapidCommit: flags&16 != 0,
 	}
-	if flags&32 != 0 {
+	switch {
+	case flags&32 != 0 && lease&(1<<31) != 0:
+		// A broken server: T2 before T1 (RFC 2131 section 4.4.5).
 		srv.T1, srv.T2 = srv.LeaseTime/3, srv.LeaseTime/4
+	case flags&32 != 0:
+		srv.T1, srv.T2 = srv.LeaseTime/2, srv.LeaseTime/8*7
 	}
 	if flags&64 != 0 {
 		srv.V6OnlyWait = 300

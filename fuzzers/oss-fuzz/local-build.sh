@@ -4,11 +4,15 @@
 #   fuzzers/oss-fuzz/local-build.sh [SECONDS] [TARGET...]
 # SECONDS (default 10; also $LIBFUZZER_SECONDS) is each fuzzer's run time.
 #
-# Instead of compile_go_fuzzer's go-fuzz-build, it uses what that tool
-# does underneath: the compiler's libFuzzer instrumentation (-d=libfuzzer)
-# in a C archive (fuzzers/libfuzzer exports LLVMFuzzerTestOneInput),
-# linked by clang -fsanitize=fuzzer. Binaries go to out/libfuzzer/fuzz_X,
-# new inputs to out/libfuzzer/X.corpus, crashes to out/libfuzzer/X.crash-*.
+# By default it builds what compile_go_fuzzer builds underneath: the
+# compiler's libFuzzer instrumentation (-d=libfuzzer) in a C archive
+# (fuzzers/libfuzzer exports LLVMFuzzerTestOneInput), linked by clang
+# -fsanitize=fuzzer. With LIBFUZZER_BUILDER=go-fuzz-build it uses
+# go-fuzz-build -libfuzzer on the go-fuzz style functions instead, as
+# compile_go_fuzzer does, in a copy of the tree whose go.mod gains
+# go-fuzz-dep (this tree's go.mod is left alone). Binaries go to
+# out/libfuzzer/fuzz_X, new inputs to out/libfuzzer/X.corpus, crashes to
+# out/libfuzzer/X.crash-*.
 # Replay a crash with:
 #   go test ./fuzzers -run TestReplay -replay DIR -replay.target TARGET
 # Prints libFuzzer's final stats per target; exits 1 on any failure.
@@ -20,10 +24,39 @@ shift || true
 out=out/libfuzzer
 mkdir -p "$out"
 
+gofuzz=github.com/dvyukov/go-fuzz
+gofuzzver=v0.0.0-20220726122315-1d375ef9f9f6
+
+# archive builds out/libfuzzer/TARGET.a for the target and function.
+archive() {
+	if [[ ${LIBFUZZER_BUILDER:-} != go-fuzz-build ]]; then
+		CGO_ENABLED=1 CC=clang go build -buildmode=c-archive -trimpath \
+			-tags=libfuzzer \
+			-gcflags='github.com/safedhcp/safedhcp/...=-d=libfuzzer' \
+			-ldflags="-X main.target=$1" \
+			-o "$out/$1.a" ./fuzzers/libfuzzer
+		return
+	fi
+
+	local src=$out/src dst=$PWD/$out/$1.a bin
+	bin=$(go env GOPATH)/bin/go-fuzz-build
+	if [[ ! -x $bin ]]; then
+		go install "$gofuzz/go-fuzz-build@$gofuzzver"
+	fi
+	if [[ ! -d $src ]]; then
+		mkdir -p "$src"
+		git ls-files -co --exclude-standard | tar -cT - | tar -x -C "$src"
+		(cd "$src" && GOFLAGS=-mod=mod go get "$gofuzz/go-fuzz-dep@$gofuzzver")
+	fi
+	(cd "$src" && "$bin" -libfuzzer -func "$2" -o "$dst" ./fuzzers)
+}
+
+rm -rf "$out/src"
 mapfile -t all < <(go run ./fuzzers/cmd/fuzztargets)
 failed=()
 for line in "${all[@]}"; do
 	target=${line%% *}
+	fn=${line#* }
 	if (($#)) && [[ " $* " != *" $target "* ]]; then
 		continue
 	fi
@@ -33,11 +66,7 @@ for line in "${all[@]}"; do
 		dict=corpus/config.dict
 	fi
 
-	CGO_ENABLED=1 CC=clang go build -buildmode=c-archive -trimpath \
-		-tags=libfuzzer \
-		-gcflags='github.com/safedhcp/safedhcp/...=-d=libfuzzer' \
-		-ldflags="-X main.target=$target" \
-		-o "$out/$target.a" ./fuzzers/libfuzzer
+	archive "$target" "$fn"
 	clang -fsanitize=fuzzer -o "$out/$name" "$out/$target.a" -lpthread
 	rm -f "$out/$target.a" "$out/$target.h"
 
@@ -57,6 +86,7 @@ for line in "${all[@]}"; do
 	fi
 done
 
+rm -rf "$out/src"
 if ((${#failed[@]})); then
 	echo "local-build.sh: failed: ${failed[*]}" >&2
 	exit 1
