@@ -3,6 +3,7 @@ package codec
 import (
 	"encoding/binary"
 	"net/netip"
+	"slices"
 	"strconv"
 )
 
@@ -43,10 +44,9 @@ func (m *Message) Append(dst []byte, maxLen int) ([]byte, error) {
 		maxLen = MaxMessageLen
 	}
 
-	for _, a := range [...]netip.Addr{m.CIAddr, m.YIAddr, m.SIAddr, m.GIAddr} {
-		if a.IsValid() && !a.Is4() {
-			return dst, ErrMalformed
-		}
+	if !headerAddr(m.CIAddr) || !headerAddr(m.YIAddr) ||
+		!headerAddr(m.SIAddr) || !headerAddr(m.GIAddr) {
+		return dst, ErrMalformed
 	}
 	if m.Options.Has(OptOverload) {
 		return dst, refusedError(OptOverload)
@@ -58,66 +58,83 @@ func (m *Message) Append(dst []byte, maxLen int) ([]byte, error) {
 	}
 
 	start := len(dst)
-	dst = m.appendHeader(dst)
-	for c, v := range m.Options.All() {
-		dst = appendOption(dst, c, v)
-	}
-	dst = append(dst, byte(OptEnd))
-	for len(dst)-start < MinEncodedLen {
-		dst = append(dst, 0)
-	}
+	dst = slices.Grow(dst, n)[:start+n]
+	m.put(dst[start:])
 
 	return dst, nil
 }
 
+// put writes m into b, which is exactly encodedLen bytes long: header,
+// cookie, options, End and zero padding.
+func (m *Message) put(b []byte) {
+	m.putHeader(b)
+	i := MinLen
+	o := &m.Options
+	for _, c := range o.order[:o.count] {
+		s := o.spans[c]
+		i = putOption(b, i, c, o.data[s.off:][:s.n])
+	}
+	b[i] = byte(OptEnd)
+	clear(b[i+1:])
+}
+
+// headerAddr reports whether a can fill a header address field: IPv4, or
+// the zero Addr standing for 0.0.0.0.
+func headerAddr(a netip.Addr) bool { return !a.IsValid() || a.Is4() }
+
 // encodedLen returns the length Append produces for m.
 func (m *Message) encodedLen() int {
 	n := MinLen + 1 // header, cookie, End
-	for _, v := range m.Options.All() {
-		chunks := (len(v) + maxChunk - 1) / maxChunk
-		n += 2*max(chunks, 1) + len(v)
+	o := &m.Options
+	for _, c := range o.order[:o.count] {
+		v := int(o.spans[c].n)
+		n += 2 + v
+		if v > maxChunk { // rare: RFC 3396 instances
+			n += 2 * ((v - 1) / maxChunk)
+		}
 	}
 
 	return max(n, MinEncodedLen)
 }
 
-// appendHeader appends the fixed header and the magic cookie.
-func (m *Message) appendHeader(dst []byte) []byte {
-	dst = append(dst, byte(m.Op), m.HType, m.HLen, m.Hops)
-	dst = binary.BigEndian.AppendUint32(dst, m.XID)
-	dst = binary.BigEndian.AppendUint16(dst, m.Secs)
-	dst = binary.BigEndian.AppendUint16(dst, m.Flags)
-	for _, a := range [...]netip.Addr{m.CIAddr, m.YIAddr, m.SIAddr, m.GIAddr} {
-		dst = appendAddr(dst, a)
-	}
-	dst = append(dst, m.CHAddr[:]...)
-	dst = append(dst, m.SName[:]...)
-	dst = append(dst, m.File[:]...)
-
-	return append(dst, Cookie[:]...)
+// putHeader writes the fixed header and the magic cookie into b[:MinLen].
+func (m *Message) putHeader(b []byte) {
+	b = b[:MinLen]
+	b[0], b[1], b[2], b[3] = byte(m.Op), m.HType, m.HLen, m.Hops
+	binary.BigEndian.PutUint32(b[4:], m.XID)
+	binary.BigEndian.PutUint16(b[8:], m.Secs)
+	binary.BigEndian.PutUint16(b[10:], m.Flags)
+	putAddr(b[12:], m.CIAddr)
+	putAddr(b[16:], m.YIAddr)
+	putAddr(b[20:], m.SIAddr)
+	putAddr(b[24:], m.GIAddr)
+	copy(b[28:offSName], m.CHAddr[:])
+	copy(b[offSName:offFile], m.SName[:])
+	copy(b[offFile:offCookie], m.File[:])
+	copy(b[offCookie:], Cookie[:])
 }
 
-// appendAddr appends the IPv4 address a, or 0.0.0.0 for the zero Addr.
-func appendAddr(dst []byte, a netip.Addr) []byte {
+// putAddr writes the IPv4 address a, or 0.0.0.0 for the zero Addr, into
+// b[:4].
+func putAddr(b []byte, a netip.Addr) {
 	if !a.IsValid() {
-		return append(dst, 0, 0, 0, 0)
+		a = netip.IPv4Unspecified()
 	}
-	b := a.As4()
-
-	return append(dst, b[:]...)
+	*(*[4]byte)(b) = a.As4()
 }
 
-// appendOption appends option c with value v, split into instances of at
-// most 255 bytes (RFC 3396 section 5). An empty value is one instance of
-// length 0.
-func appendOption(dst []byte, c OptionCode, v []byte) []byte {
+// putOption writes option c with value v into b at i, split into
+// instances of at most 255 bytes (RFC 3396 section 5), and returns the
+// offset after it. An empty value is one instance of length 0. The
+// caller has sized b with encodedLen.
+func putOption(b []byte, i int, c OptionCode, v []byte) int {
 	for {
 		k := min(len(v), maxChunk)
-		dst = append(dst, byte(c), byte(k))
-		dst = append(dst, v[:k]...)
+		b[i], b[i+1] = byte(c), byte(k)
+		i += 2 + copy(b[i+2:], v[:k])
 		v = v[k:]
 		if len(v) == 0 {
-			return dst
+			return i
 		}
 	}
 }
