@@ -4,10 +4,10 @@
 //
 // Main runs it. In order it:
 //
-//  1. takes the validated configuration from package config (a bad
-//     configuration never reaches Main: the command exits with status 2
-//     before any socket is opened);
-//  2. looks up the interface and brings its link up;
+//  1. takes the configuration package config validated (a bad one never
+//     reaches Main: the command exits with status 2 before any socket is
+//     opened) and marks every inherited descriptor close-on-exec;
+//  2. looks up the interface (missing: status 2) and brings its link up;
 //  3. opens the AF_PACKET socket of package rawsock (IPv4 UDP to port 68
 //     only, locked filter);
 //  4. starts the engine (package engine) as a child process running
@@ -20,7 +20,10 @@
 //     it builds itself with package frame, or a unicast datagram from the
 //     leased address, RFC 2131 section 4.4.5), ApplyLease and RemoveLease
 //     (package netconf and resolv.conf), PersistLease (the lease store),
-//     ProbeAddress (RFC 5227 section 2.1.1) and Log.
+//     ProbeAddress (RFC 5227 section 2.1.1) and Log (re-logged with
+//     component=engine, at most logRate lines a second after a burst);
+//  7. forwards the interface's carrier changes (netlink link updates) to
+//     the engine as LinkState.
 //
 // A request that fails to decode or to validate is never partly applied:
 // the supervisor logs it, kills the engine and starts a new one with
