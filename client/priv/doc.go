@@ -21,7 +21,7 @@
 //     leased address, RFC 2131 section 4.4.5), ApplyLease and RemoveLease
 //     (package netconf and resolv.conf), PersistLease (the lease store),
 //     ProbeAddress (RFC 5227 section 2.1.1) and Log (re-logged with
-//     component=engine, at most logRate lines a second after a burst);
+//     component=engine, at most 20 lines a second after a burst of 100);
 //  7. forwards the interface's carrier changes (netlink link updates) to
 //     the engine as LinkState.
 //
