@@ -200,8 +200,11 @@ func (s *system) probe(ctx context.Context, addr netip.Addr) (bool, error) {
 // packetConn adapts rawsock.Conn to PacketConn.
 type packetConn struct{ c *rawsock.Conn }
 
+// ReadFrame reads one frame that passed the socket's filter.
 func (p packetConn) ReadFrame(b []byte) (int, error) { return p.c.Recv(b) }
-func (p packetConn) WriteFrame(b []byte) error       { return p.c.Send(b) }
+
+// WriteFrame sends one complete Ethernet frame.
+func (p packetConn) WriteFrame(b []byte) error { return p.c.Send(b) }
 
 // engineConfig returns the part of cfg the engine needs.
 func engineConfig(cfg *config.Config) ipc.EngineConfig {
