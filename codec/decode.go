@@ -83,6 +83,7 @@ func checkFrame(b []byte) error {
 // decodeHeader fills the fixed header from b, which holds at least
 // HeaderLen bytes.
 func (m *Message) decodeHeader(b []byte) {
+	b = b[:HeaderLen:HeaderLen] // one bounds check for all fields
 	m.Op = OpCode(b[0])
 	m.HType = b[1]
 	m.HLen = b[2]
@@ -174,12 +175,11 @@ func (o *Options) scan(b []byte, start, end int, first bool) (rep bool,
 		if c == OptEnd {
 			break
 		}
-		v := i + 2
-		if v > len(area) || int(area[i+1]) > len(area)-v {
+		if i+1 >= len(area) || int(area[i+1]) > len(area)-i-2 {
 			f = OptionError{Code: c, Offset: start + i, Err: ErrTruncated}
 			break
 		}
-		n := int(area[i+1])
+		v, n := i+2, int(area[i+1])
 		i = v + n
 
 		s := &o.spans[c]
