@@ -214,14 +214,13 @@ func (o *Options) overload() (byte, OptionError) {
 		return 0, OptionError{}
 	}
 
-	v := o.data[s.off]
-	if s.n != 1 || v < 1 || v > 3 {
-		return 0, OptionError{
-			Code: OptOverload, Offset: int(s.at), Err: ErrMalformed,
-		}
+	if v := o.data[s.off]; s.n == 1 && v >= 1 && v <= 3 {
+		return v, OptionError{}
 	}
 
-	return v, OptionError{}
+	return 0, OptionError{
+		Code: OptOverload, Offset: int(s.at), Err: ErrMalformed,
+	}
 }
 
 // decodeSplit empties o and fills it from the option areas of message b
@@ -269,7 +268,8 @@ func (o *Options) decodeSplit(b []byte) (byte, OptionError) {
 // every option in the areas of b, in order, skipping option 52 outside
 // the first area (RFC 2131 section 4.1: it is not followed twice). It
 // stops at the first framing fault and returns it.
-func walkOptions(b []byte, as []area, fn func(c OptionCode, v, n int)) OptionError {
+func walkOptions(b []byte, as []area,
+	fn func(c OptionCode, v, n int)) OptionError {
 	for ai, a := range as {
 		for i := a.start; ; {
 			c, v, n, next, f := nextOption(b, i, a.end)
