@@ -20,7 +20,7 @@ var (
 
 // reply returns a server frame answering the request in payload with a
 // message of type typ for offered/24.
-func reply(t *testing.T, payload []byte, typ codec.MessageType) []byte {
+func reply(t testing.TB, payload []byte, typ codec.MessageType) []byte {
 	t.Helper()
 	var req codec.Message
 	if err := req.Decode(payload); err != nil {
@@ -64,7 +64,7 @@ func reply(t *testing.T, payload []byte, typ codec.MessageType) []byte {
 
 // lastSend returns the payload of the last SendPayload in reqs, which
 // must pass the privileged side's policy.
-func lastSend(t *testing.T, reqs []ipc.Request) []byte {
+func lastSend(t testing.TB, reqs []ipc.Request) []byte {
 	t.Helper()
 	for i := len(reqs) - 1; i >= 0; i-- {
 		if s, ok := reqs[i].(*ipc.SendPayload); ok {

@@ -22,7 +22,7 @@ var (
 )
 
 // newTestEngine returns an engine that records its requests.
-func newTestEngine(t *testing.T) (*Engine, *[]ipc.Request) {
+func newTestEngine(t testing.TB) (*Engine, *[]ipc.Request) {
 	t.Helper()
 	var sent []ipc.Request
 	init := &ipc.Init{IfIndex: 2, IfName: "eth0", HWAddr: testMAC[:],
@@ -36,6 +36,8 @@ func newTestEngine(t *testing.T) (*Engine, *[]ipc.Request) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	t.Cleanup(e.tm.stop)
 
 	return e, &sent
 }

@@ -75,11 +75,16 @@ func (ts *timers) fired(f timerFire) (statemachine.TimerID, bool) {
 	return f.id, true
 }
 
-// stop cancels every timer and releases callbacks waiting to deliver.
+// stop cancels every timer and releases callbacks waiting to deliver. It
+// may be called more than once.
 func (ts *timers) stop() {
 	for id := range ts.t {
 		ts.cancel(statemachine.TimerID(id))
 	}
 
-	close(ts.quit)
+	select {
+	case <-ts.quit:
+	default:
+		close(ts.quit)
+	}
 }
