@@ -37,6 +37,9 @@ func (s *Supervisor) init() {
 }
 
 // policy returns what the supervisor trusts right now.
+//
+// TODO: follow MTU changes (option 26 applies one) in MaxPayload; it
+// uses the MTU the link had at start.
 func (s *Supervisor) policy() ipc.Policy {
 	p := ipc.Policy{
 		HWAddr:     s.deps.Link.MAC[:],

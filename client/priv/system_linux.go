@@ -21,7 +21,10 @@ import (
 )
 
 // RFC 5227 section 1.1 probe parameters: PROBE_NUM probes PROBE_MIN
-// apart (the random spread up to PROBE_MAX is left out).
+// apart.
+//
+// TODO: add the random PROBE_WAIT delay and the PROBE_MIN..PROBE_MAX
+// spread, so clients booted together do not probe in lock step.
 const (
 	probeNum      = 3
 	probeInterval = time.Second
