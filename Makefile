@@ -10,7 +10,7 @@ SERVER   ?= dnsmasq
 # pure-Go all-threads syscalls, which cgo builds refuse.
 export CGO_ENABLED = 0
 
-.PHONY: all build setup demo test vet bench bench-peers captures image clean
+.PHONY: all build setup demo test vet e2e bench bench-peers bench-client captures image clean
 
 all: build
 
@@ -40,6 +40,11 @@ test: vet
 	$(GO) test -count=1 -timeout 30m ./...
 	cd ci/bench && $(GO) test -count=1 .
 
+# e2e runs the client against dnsmasq, kea, udhcpd and ISC dhcpd in
+# namespace labs (also part of test).
+e2e:
+	$(GO) test -count=1 -timeout 10m ./client/e2e
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./codec ./statemachine ./client/ipc ./client/frame
 
@@ -47,6 +52,12 @@ bench:
 # krolaw/dhcp4 on the same captured ACK (ci/bench/README.md).
 bench-peers:
 	cd ci/bench && $(GO) test -run '^$$' -bench . -benchmem -count 10 -cpu 1 .
+
+# bench-client measures oneshot time against dhcpcd, daemon memory and
+# the binary's size in the lab.
+bench-client:
+	$(GO) test -run '^$$' -bench 'Oneshot|BinarySize' -benchtime=5x ./client/e2e
+	$(GO) test -run '^$$' -bench RSS -benchtime=1x ./client/e2e
 
 # captures records testdata/captures again from the four real servers.
 captures:
