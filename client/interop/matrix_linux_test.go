@@ -1,0 +1,295 @@
+package interop
+
+import (
+	"fmt"
+	"net/netip"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/safedhcp/safedhcp/client/lab"
+	"github.com/safedhcp/safedhcp/codec"
+)
+
+// knownBugNakKeepsOldAddr: after a restart from a persisted lease whose
+// address is still configured, a DHCPNAK at INIT-REBOOT leads to a new
+// lease but the refused address is never removed (the new supervisor
+// has applied nothing, and the machine emits no Remove from REBOOTING).
+const knownBugNakKeepsOldAddr = true
+
+// matrixTable is the summary table of the interoperability matrix.
+const matrixTable = "1 interoperability matrix"
+
+// templates returns testdata/interop, the server templates of these
+// tests: the lab's, with dnsmasq's T1 and T2 shortened.
+func templates(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "testdata",
+		"interop")
+
+	return dir
+}
+
+// matrixLease is the lease of the matrix for server k: T1 at 10 s and
+// T2 at 17.5 to 20 s. dnsmasq raises leases under two minutes, so its
+// template sets T1 and T2 instead.
+func matrixLease(k lab.Kind) time.Duration {
+	if k == lab.Dnsmasq {
+		return 2 * time.Minute
+	}
+
+	return 20 * time.Second
+}
+
+// TestMatrix runs each lab server through the life of a lease: oneshot
+// acquire (RFC 2131 section 4.4.1), renew at T1 (section 4.4.5), rebind
+// at T2 after the server moved to another address, DHCPNAK of an
+// INIT-REBOOT for an address of another subnet (sections 3.2 and 4.3.2)
+// and DHCPRELEASE on exit (section 4.4.6).
+func TestMatrix(t *testing.T) {
+	for _, k := range lab.Kinds {
+		t.Run(string(k), func(t *testing.T) {
+			t.Parallel()
+			runMatrix(t, k)
+		})
+	}
+}
+
+// runMatrix runs the matrix steps for server k in one lab, in order:
+// each step starts from the state the one before left.
+func runMatrix(t *testing.T, k lab.Kind) {
+	l := newLab(t, templates(t))
+	srv, err := l.StartServer(k, lab.Scope{LeaseTime: matrixLease(k)})
+	if err != nil {
+		t.Fatalf("starting %s: %v", k, err)
+	}
+
+	first := newClient(t)
+	ok := t.Run("acquire", func(t *testing.T) {
+		outcome(t, matrixTable, string(k), "acquire", "")
+		acquire(t, l, srv, first.reportTo(t))
+	})
+
+	var c *client
+	ok = ok && t.Run("renew", func(t *testing.T) {
+		outcome(t, matrixTable, string(k), "renew", "unicast at T1")
+		c = renew(t, l, srv, first)
+	})
+
+	ok = ok && t.Run("rebind", func(t *testing.T) {
+		outcome(t, matrixTable, string(k), "rebind",
+			"server moved to .2")
+		rebind(t, l, srv, c.reportTo(t))
+	})
+
+	ok = ok && t.Run("nak", func(t *testing.T) {
+		outcome(t, matrixTable, string(k), "nak",
+			"INIT-REBOOT from another subnet")
+		c, srv = nak(t, l, srv, c.reportTo(t))
+	})
+
+	if !ok {
+		record(matrixTable, string(k), "release", "not run")
+		return
+	}
+
+	t.Run("release", func(t *testing.T) {
+		outcome(t, matrixTable, string(k), "release", "")
+		release(t, l, srv, c.reportTo(t))
+	})
+}
+
+// acquire takes a lease with dhcp-client -1 and checks what it applied.
+func acquire(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
+	c.start(l, "-1", "-t", "20", "--noarp", "--nodelay")
+	if err := c.wait(30 * time.Second); err != nil {
+		t.Fatalf("dhcp-client -1: %v\nserver log:\n%s", err, srv.Log())
+	}
+
+	checkServed(t, l, srv)
+	got := strings.Join(resolvLines(t, c.resolv), "\n")
+	want := "nameserver " + l.ServerAddr.String()
+	if !strings.Contains(got, want) ||
+		!strings.Contains(got, "search lab.example example.net") {
+		t.Errorf("resolv.conf:\n%s\nwant %q and the search list", got, want)
+	}
+}
+
+// renew starts a daemon from the oneshot's state: it reboots into the
+// same lease (RFC 2131 section 3.2) and renews it at T1.
+func renew(t *testing.T, l *lab.Lab, srv *lab.Server,
+	first *client) *client {
+	before := checkServed(t, l, srv)
+	c := first.again(t)
+	c.start(l, "--noarp", "--nodelay")
+	c.waitLog(15*time.Second, "from=REBOOTING", "to=BOUND")
+	c.waitLog(matrixLease(srv.Kind), "from=BOUND", "to=RENEWING")
+	c.waitLog(10*time.Second, "from=RENEWING", "to=BOUND")
+	if after := checkServed(t, l, srv); after != before {
+		t.Errorf("address after renewal %v, want %v", after, before)
+	}
+
+	return c
+}
+
+// rebind moves the server to another address in the subnet: the
+// unicast renewal to the old address goes unanswered, and the broadcast
+// DHCPREQUEST at T2 reaches the server at its new address (RFC 2131
+// section 4.4.5).
+func rebind(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
+	before := checkServed(t, l, srv)
+	mark := c.lines()
+	srv.Stop()
+	moved := l.ServerAddr.Next()
+	readdress(t, l, netip.PrefixFrom(moved, l.Subnet.Bits()))
+	if err := srv.Restart(); err != nil {
+		t.Fatalf("restarting %s at %v: %v", srv.Kind, moved, err)
+	}
+
+	if _, ok := c.findLog(40*time.Second, mark, "to=REBINDING"); !ok {
+		t.Fatal("no REBINDING after the server moved")
+	}
+	if _, ok := c.findLog(10*time.Second, mark, "from=REBINDING",
+		"to=BOUND"); !ok {
+		t.Fatalf("no DHCPACK while REBINDING; server log:\n%s", srv.Log())
+	}
+
+	if after := checkServed(t, l, srv); after != before {
+		t.Errorf("address after rebinding %v, want %v", after, before)
+	}
+}
+
+// nak stops the daemon, moves the server to another subnet and starts
+// the daemon again: its INIT-REBOOT DHCPREQUEST for the old address is
+// on the wrong network, the authoritative server answers DHCPNAK, and
+// the client takes a new lease in the new subnet (RFC 2131 sections
+// 3.2 and 4.3.2).
+func nak(t *testing.T, l *lab.Lab, srv *lab.Server,
+	c *client) (*client, *lab.Server) {
+	c.signal(syscall.SIGTERM)
+	if err := c.wait(10 * time.Second); err != nil {
+		t.Fatalf("after SIGTERM: %v", err)
+	}
+	srv.Stop()
+	old := checkServed(t, l, srv).Addr()
+
+	// The lab's server fields are what the next StartServer renders.
+	b := l.Subnet.Addr().As4()
+	b[1]++
+	l.Subnet = netip.PrefixFrom(netip.AddrFrom4(b), l.Subnet.Bits())
+	b[3] = 1
+	l.ServerAddr = netip.AddrFrom4(b)
+	readdress(t, l, netip.PrefixFrom(l.ServerAddr, l.Subnet.Bits()))
+	srv2, err := l.StartServer(srv.Kind, lab.Scope{
+		LeaseTime: matrixLease(srv.Kind),
+	})
+	if err != nil {
+		t.Fatalf("starting %s in %v: %v", srv.Kind, l.Subnet, err)
+	}
+
+	c2 := c.again(t)
+	c2.start(l, "--noarp", "--nodelay", "--release")
+	c2.waitLog(10*time.Second, "from=INIT-REBOOT", "to=REBOOTING")
+	line := c2.waitLog(15*time.Second, "from=REBOOTING", "to=INIT")
+	c2.waitLog(30*time.Second, "from=REQUESTING", "to=BOUND")
+	c2.waitLog(5*time.Second, "lease applied")
+	checkNakApplied(t, l, srv2, old)
+	t.Logf("%s: %s", srv.Kind, line)
+
+	return c2, srv2
+}
+
+// checkNakApplied checks that the new lease of srv is applied and old,
+// the address the DHCPNAK refused, is gone (RFC 2131 section 3.2 step
+// 3: the client must stop using it).
+func checkNakApplied(t *testing.T, l *lab.Lab, srv *lab.Server,
+	old netip.Addr) {
+	t.Helper()
+	a := readApplied(t, l)
+	kept := slices.ContainsFunc(a.Addrs, func(p netip.Prefix) bool {
+		return p.Addr() == old
+	})
+	if kept && knownBugNakKeepsOldAddr {
+		// TODO: remove the refused address after a DHCPNAK at INIT-REBOOT.
+		knownBug(t, "knownBugNakKeepsOldAddr", fmt.Sprintf(
+			"refused address %v still on the interface: %v", old, a.Addrs))
+		return
+	}
+
+	checkServed(t, l, srv)
+}
+
+// release ends the daemon started with --release: it unicasts a
+// DHCPRELEASE to the server from the leased address and takes the
+// address off (RFC 2131 sections 4.4.4 and 4.4.6). Servers that log
+// (dnsmasq, kea) must log the release; dhcpd logs to syslog only and
+// udhcpd not at all, so for them the capture is the evidence.
+func release(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
+	var leased netip.Prefix
+	for _, p := range readApplied(t, l).Addrs {
+		if l.Subnet.Contains(p.Addr()) {
+			leased = p
+		}
+	}
+	if !leased.IsValid() {
+		t.Fatalf("no address in %v before the release", l.Subnet)
+	}
+
+	pcap := filepath.Join(t.TempDir(), "release.pcap")
+	capt, err := l.Capture(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c.signal(syscall.SIGTERM)
+	if err := c.wait(10 * time.Second); err != nil {
+		t.Fatalf("after SIGTERM: %v", err)
+	}
+	if err := capt.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	want := sent{Src: leased.Addr(), Dst: l.ServerAddr,
+		Type: codec.Release, CIAddr: leased.Addr(), ServerID: l.ServerAddr}
+	if got := readSent(t, pcap); !slices.Contains(got, want) {
+		t.Errorf("no %+v in the capture: %+v", want, got)
+	}
+
+	c.waitLog(time.Second, "lease removed")
+	for _, p := range readApplied(t, l).Addrs {
+		if p == leased {
+			t.Errorf("released address %v still on the interface", p)
+		}
+	}
+
+	if srv.Kind == lab.ISC || srv.Kind == lab.Udhcpd {
+		return
+	}
+
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(strings.ToUpper(srv.Log()), "RELEASE") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server logged no release:\n%s", srv.Log())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// readdress replaces the server interface's addresses with p.
+func readdress(t *testing.T, l *lab.Lab, p netip.Prefix) {
+	t.Helper()
+	for _, args := range [][]string{
+		{"-n", l.ServerNS, "addr", "flush", "dev", l.ServerIf},
+		{"-n", l.ServerNS, "addr", "add", p.String(), "dev", l.ServerIf},
+	} {
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %v: %v: %s", args, err, out)
+		}
+	}
+}
