@@ -15,8 +15,8 @@ import (
 var summary struct {
 	mu    sync.Mutex
 	cells map[string]map[string]map[string]string // table, row, column
-	rows  map[string][]string                       // table: rows in order
-	cols  map[string][]string                       // table: columns in order
+	rows  map[string][]string                     // table: rows in order
+	cols  map[string][]string                     // table: columns in order
 	notes []string
 	bugs  map[string]string // test name: known bug it hit
 }
