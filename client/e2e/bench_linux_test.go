@@ -66,7 +66,7 @@ func BenchmarkOneshotVsDhcpcd(b *testing.B) {
 			err)
 	}
 
-	l, err := lab.New(lab.Options{Prefix: "sde"})
+	l, err := lab.New(lab.Options{Prefix: "sdj"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func descendants(pid int) []int {
 // renewals, and of dhcpcd's processes doing the same. Each iteration is
 // one whole run of both.
 func BenchmarkDaemonRSS(b *testing.B) {
-	l, err := lab.New(lab.Options{Prefix: "sde"})
+	l, err := lab.New(lab.Options{Prefix: "sdj"})
 	if err != nil {
 		b.Fatal(err)
 	}

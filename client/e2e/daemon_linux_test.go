@@ -266,9 +266,11 @@ func checkEngineFDs(t *testing.T, pid int) {
 	}
 }
 
-// TestEngineRestart kills the engine: the supervisor keeps the applied
-// lease, starts a new engine after the back-off, and that engine resumes
-// from the persisted lease with INIT-REBOOT (RFC 2131 section 4.4.2).
+// TestEngineRestart kills the engine twice: the confined supervisor
+// survives each restart (its seccomp allowlist admits what starting an
+// engine needs), keeps the applied lease, starts a new engine after the
+// back-off, and that engine resumes from the persisted lease with
+// INIT-REBOOT (RFC 2131 section 4.4.2).
 func TestEngineRestart(t *testing.T) {
 	t.Parallel()
 	l := newLab(t)
@@ -278,15 +280,25 @@ func TestEngineRestart(t *testing.T) {
 	c.waitLog(15*time.Second, "lease applied")
 	before := checkApplied(t, l, srv)
 
-	if err := syscall.Kill(c.enginePID(1), syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	for gen := 1; gen <= 2; gen++ {
+		if err := syscall.Kill(c.enginePID(gen), syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+
+		c.waitLog(5*time.Second, "engine exited",
+			"generation="+strconv.Itoa(gen))
+		c.enginePID(gen + 1)
+		c.waitLogN(gen-1, 15*time.Second, "from=REBOOTING", "to=BOUND")
+		if after := checkApplied(t, l, srv); after != before {
+			t.Errorf("address after restart %d: %v, want %v", gen, after,
+				before)
+		}
 	}
 
-	c.waitLog(5*time.Second, "engine exited", "generation=1")
-	c.enginePID(2)
-	c.waitLog(10*time.Second, "from=REBOOTING", "to=BOUND")
-	if after := checkApplied(t, l, srv); after != before {
-		t.Errorf("address after the restart %v, want %v", after, before)
+	sup := procStatus(t, c.cmd.Process.Pid)
+	if sup["Seccomp"] != "2" {
+		t.Errorf("supervisor Seccomp %q after the restarts, want 2",
+			sup["Seccomp"])
 	}
 
 	if strings.Contains(c.logText(), "lease removed") {

@@ -23,7 +23,7 @@ import (
 var clientBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sde-e2e")
+	dir, err := os.MkdirTemp("", "sdj-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -51,7 +51,7 @@ func newLab(t *testing.T) *lab.Lab {
 		t.Fatal("the end-to-end tests need root (CI runs them as root)")
 	}
 
-	l, err := lab.New(lab.Options{Prefix: "sde"})
+	l, err := lab.New(lab.Options{Prefix: "sdj"})
 	if err != nil {
 		t.Fatalf("lab.New: %v", err)
 	}
@@ -178,18 +178,32 @@ func (c *client) wait(d time.Duration) error {
 // waitLog waits up to d for a log line containing all of words.
 func (c *client) waitLog(d time.Duration, words ...string) string {
 	c.t.Helper()
+
+	return c.waitLogN(0, d, words...)
+}
+
+// waitLogN waits up to d for a log line containing all of words that
+// follows n earlier such lines.
+func (c *client) waitLogN(n int, d time.Duration, words ...string) string {
+	c.t.Helper()
 	deadline := time.After(d)
 	for {
+		seen := 0
 		for _, line := range strings.Split(c.logText(), "\n") {
-			if containsAll(line, words) {
+			if !containsAll(line, words) {
+				continue
+			}
+
+			if seen == n {
 				return line
 			}
+			seen++
 		}
 
 		select {
 		case <-c.logged:
 		case <-deadline:
-			c.t.Fatalf("no log line with %q within %v", words, d)
+			c.t.Fatalf("no log line %d with %q within %v", n+1, words, d)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
+	"net"
 	"os"
 	"strconv"
 	"sync"
@@ -25,7 +26,10 @@ func Main(args []string) int {
 		return fail(nil, err)
 	}
 
-	conn := NewConn(os.NewFile(FD, "ipc"))
+	conn, err := openConn()
+	if err != nil {
+		return fail(nil, err)
+	}
 	defer conn.Close()
 
 	var mu sync.Mutex
@@ -44,8 +48,31 @@ func Main(args []string) int {
 	return 0
 }
 
+// openConn wraps descriptor FD, the engine's end of the socketpair, in an
+// ipc.Conn. It runs before the engine confines itself; net.FileConn's
+// getsockopt, getsockname and getpeername calls then only need to pass
+// the supervisor's allowlist, which the engine inherits.
+func openConn() (*ipc.Conn, error) {
+	f := os.NewFile(FD, "ipc")
+	c, err := net.FileConn(f)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("engine: descriptor %d: %w", FD, err)
+	}
+
+	uc, ok := c.(*net.UnixConn)
+	if !ok {
+		c.Close()
+
+		return nil, fmt.Errorf("engine: descriptor %d is a %T, want a "+
+			"unix socket", FD, c)
+	}
+
+	return ipc.NewConn(uc), nil
+}
+
 // run does the handshake, confines the process and runs the loop.
-func run(conn *Conn, send func(ipc.Request) error, log *slog.Logger,
+func run(conn *ipc.Conn, send func(ipc.Request) error, log *slog.Logger,
 	uid, gid int) error {
 	if err := send(&ipc.Hello{}); err != nil {
 		return err

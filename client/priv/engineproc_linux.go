@@ -2,6 +2,7 @@ package priv
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"syscall"
@@ -14,7 +15,7 @@ import (
 
 // engineProc is an engine running as a child process.
 type engineProc struct {
-	c *engine.Conn
+	c *ipc.Conn
 	p *os.Process
 }
 
@@ -43,18 +44,13 @@ func startProc(exe string, argv []string, stderr *os.File) (*engineProc,
 		return nil, fmt.Errorf("priv: socketpair: %w", err)
 	}
 
-	// Our end goes through the runtime poller, so a blocked read ends
-	// when the engine dies or the file is closed.
-	if err := unix.SetNonblock(fds[0], true); err != nil {
-		unix.Close(fds[0])
-		unix.Close(fds[1])
-
-		return nil, fmt.Errorf("priv: socketpair: %w", err)
-	}
-
-	ours := os.NewFile(uintptr(fds[0]), "engine-ipc")
 	theirs := os.NewFile(uintptr(fds[1]), "engine-ipc-child")
 	defer theirs.Close()
+
+	c, err := unixConn(fds[0])
+	if err != nil {
+		return nil, err
+	}
 
 	files := make([]*os.File, engine.FD+1)
 	files[2], files[engine.FD] = stderr, theirs
@@ -66,12 +62,33 @@ func startProc(exe string, argv []string, stderr *os.File) (*engineProc,
 		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
 	})
 	if err != nil {
-		ours.Close()
+		c.Close()
 
 		return nil, fmt.Errorf("priv: starting %s: %w", exe, err)
 	}
 
-	return &engineProc{c: engine.NewConn(ours), p: p}, nil
+	return &engineProc{c: ipc.NewConn(c), p: p}, nil
+}
+
+// unixConn turns descriptor fd, our end of the socketpair, into a
+// *net.UnixConn served by the runtime poller, so that a blocked read ends
+// when the engine dies or the socket is closed. It closes fd either way.
+func unixConn(fd int) (*net.UnixConn, error) {
+	f := os.NewFile(uintptr(fd), "engine-ipc")
+	c, err := net.FileConn(f)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("priv: socketpair: %w", err)
+	}
+
+	uc, ok := c.(*net.UnixConn)
+	if !ok {
+		c.Close()
+
+		return nil, fmt.Errorf("priv: socketpair end is a %T", c)
+	}
+
+	return uc, nil
 }
 
 // Send writes one event to the engine.

@@ -44,9 +44,11 @@ const EngineCloneFlags = unix.CLONE_VM | unix.CLONE_FS | unix.CLONE_FILES |
 // filters are inherited). It excludes, among others, ptrace, mount,
 // module loading, kexec, bpf, keyctl and reboot.
 var PrivilegedSyscalls = append(append([]string{
-	// Sockets: netlink, AF_PACKET, UDP and the engine's socketpair.
+	// Sockets: netlink, AF_PACKET, UDP and the engine's socketpair;
+	// net.FileConn, which wraps each end of a new socketpair in an
+	// ipc.Conn, calls getsockname and getpeername.
 	"socket", "socketpair", "bind", "connect", "getsockname",
-	"getsockopt", "setsockopt", "shutdown", "ioctl",
+	"getpeername", "getsockopt", "setsockopt", "shutdown", "ioctl",
 	// Files in the state and resolv.conf directories.
 	"openat", "fstat", "statx", "lseek", "pread64",
 	"pwrite64", "fsync", "fdatasync", "fchmod", "fchown", "renameat",

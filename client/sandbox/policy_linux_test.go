@@ -107,6 +107,46 @@ func TestEnginePolicyVerdicts(t *testing.T) {
 	}
 }
 
+func TestPrivilegedPolicyVerdicts(t *testing.T) {
+	p := PrivilegedPolicy()
+	prog, err := p.Assemble()
+	if err != nil {
+		t.Fatalf("Assemble: %v", err)
+	}
+	host, err := arch.GetInfo("")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// getpeername: net.FileConn on each new engine socketpair. chdir:
+	// engines start with no working directory change, so it stays out.
+	tests := []struct {
+		name string
+		want string
+	}{
+		{"getpeername", "allow"},
+		{"getsockname", "allow"},
+		{"socketpair", "allow"},
+		{"execve", "allow"},
+		{"chdir", "kill_process"},
+		{"mount", "kill_process"},
+		{"ptrace", "kill_process"},
+		{"bpf", "kill_process"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			nr, ok := host.SyscallNames[tt.name]
+			if !ok {
+				t.Fatalf("no syscall %q on %s", tt.name, host.Name)
+			}
+			got := verdict(t, prog, seccompData(nr, uint32(host.ID)))
+			if got != tt.want {
+				t.Errorf("verdict = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestPoliciesCheckArchitectureFirst(t *testing.T) {
 	host, err := arch.GetInfo("")
 	if err != nil {

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -20,6 +21,7 @@ func init() {
 	childModes["priv-ptrace"] = privThen(func() error {
 		return unix.PtraceAttach(os.Getppid())
 	})
+	childModes["priv-fileconn"] = privFileConn
 	childModes["engine-clone3"] = confinedThen(func() error {
 		_, _, errno := unix.RawSyscall(unix.SYS_CLONE3, 0, 0, 0)
 		fmt.Printf("clone3: %v\n", errno)
@@ -70,6 +72,41 @@ func privEngine() error {
 	return nil
 }
 
+// privFileConn confines the supervisor, then wraps both ends of a new
+// SOCK_SEQPACKET socketpair with net.FileConn, as it does for every engine
+// it starts, and passes one datagram across.
+func privFileConn() error {
+	if err := ConfinePrivileged(PrivilegedCaps); err != nil {
+		return err
+	}
+	fds, err := unix.Socketpair(unix.AF_UNIX,
+		unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	var conns [2]net.Conn
+	for i, fd := range fds {
+		f := os.NewFile(uintptr(fd), "pair")
+		conns[i], err = net.FileConn(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		defer conns[i].Close()
+	}
+	if _, err := conns[0].Write([]byte("ping")); err != nil {
+		return err
+	}
+	b := make([]byte, 16)
+	n, err := conns[1].Read(b)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s got %q\n", conns[1].LocalAddr().Network(), b[:n])
+
+	return nil
+}
+
 func TestConfinePrivilegedStatus(t *testing.T) {
 	c := startChild(t, "priv-status")
 	if line := c.readLine(t); line != "confined" {
@@ -112,6 +149,19 @@ func TestConfinedSupervisorRestartsEngine(t *testing.T) {
 	want := `engine said "echo RENEW\n", err <nil>`
 	if got != want {
 		t.Errorf("supervisor said\n%s\nwant\n%s", got, want)
+	}
+	if got := c.wait(t); got != "exit 0" {
+		t.Errorf("child ended with %s, want exit 0", got)
+	}
+}
+
+// TestConfinedSupervisorWrapsSocketpair is the regression test for a
+// supervisor killed with SIGSYS by getpeername when it restarted an
+// engine.
+func TestConfinedSupervisorWrapsSocketpair(t *testing.T) {
+	c := startChild(t, "priv-fileconn")
+	if got, want := c.readLine(t), `unixpacket got "ping"`; got != want {
+		t.Errorf("supervisor said %q, want %q", got, want)
 	}
 	if got := c.wait(t); got != "exit 0" {
 		t.Errorf("child ended with %s, want exit 0", got)
