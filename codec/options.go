@@ -129,7 +129,16 @@ func (o *Options) All() iter.Seq2[OptionCode, []byte] {
 // refused with ErrMalformed; ErrFull reports that the value does not fit.
 // v may alias o (for example a slice returned by Get).
 func (o *Options) Set(c OptionCode, v []byte) error {
-	return o.setAt(c, v, -1)
+	if o.spans[c].set() || c == OptPad || c == OptEnd ||
+		len(v) > len(o.data)-o.used {
+		return o.setAt(c, v, -1)
+	}
+
+	// A new option with room after the used storage: the common case
+	// when a message is built, which need not reach grow.
+	copy(o.reserve(c, len(v), -1), v)
+
+	return nil
 }
 
 // setAt is Set recording at as the wire offset of the option.
