@@ -21,7 +21,11 @@
 //     IPv4 and UDP headers and checksums) and codec.Message.Decode, then
 //     handed to the machine; the machine's timers are Go timers; its
 //     actions become ipc requests (SendPayload, ApplyLease, RemoveLease,
-//     PersistLease, ProbeAddress, Log).
+//     PersistLease, ProbeAddress, Log). An ApplyLease carries at most
+//     the list lengths ipc admits: longer router, DNS and search lists
+//     are cut to their first entries, and a lease with more classless
+//     routes than ipc.MaxRoutes is applied with none rather than with a
+//     partial routing table; each cut is logged as a warning.
 //
 // The engine never opens a file or a socket. It logs through ipc Log
 // requests, which the supervisor re-logs with component=engine. Packets

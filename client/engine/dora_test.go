@@ -22,6 +22,15 @@ var (
 // message of type typ for offered/24.
 func reply(t testing.TB, payload []byte, typ codec.MessageType) []byte {
 	t.Helper()
+
+	return replyWith(t, payload, typ, nil)
+}
+
+// replyWith is reply with the options changed by edit, when not nil,
+// before the message is encoded.
+func replyWith(t testing.TB, payload []byte, typ codec.MessageType,
+	edit func(*codec.Options) error) []byte {
+	t.Helper()
 	var req codec.Message
 	if err := req.Decode(payload); err != nil {
 		t.Fatalf("engine sent an undecodable payload: %v", err)
@@ -44,7 +53,13 @@ func reply(t testing.TB, payload []byte, typ codec.MessageType) []byte {
 		}
 	}
 
-	b, err := m.Append(nil, 0)
+	if edit != nil {
+		if err := edit(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	b, err := m.Append(nil, codec.MaxMessageLen)
 	if err != nil {
 		t.Fatal(err)
 	}

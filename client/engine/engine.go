@@ -226,9 +226,12 @@ func (e *Engine) act(now time.Time, a *statemachine.Action) error {
 	return nil
 }
 
-// apply asks for l to be configured and reports the new state.
+// apply asks for l to be configured, its lists cut to ipc's bounds
+// (fitLimits), and reports the new state.
 func (e *Engine) apply(now time.Time, l *statemachine.Lease) error {
-	if err := e.send(applyRequest(now, l)); err != nil {
+	r := applyRequest(now, l)
+	e.logCuts(fitLimits(r))
+	if err := e.send(r); err != nil {
 		return err
 	}
 
