@@ -231,7 +231,7 @@ var hostileCases = []hostileCase{{
 		checkGood(t, h, c)
 	},
 }, {
-	name: "NAK from a stranger while RENEWING",
+	name:   "NAK from a stranger while RENEWING",
 	expect: "dropped: wrong server", daemon: true,
 	script: func(h *hlab, r *hostile.Request) []hostile.Packet {
 		if r.Type != codec.Request || !r.CIAddr.IsValid() ||
@@ -254,7 +254,7 @@ var hostileCases = []hostileCase{{
 		checkGood(t, h, c)
 	},
 }, {
-	name: "NAK from a stranger while BOUND",
+	name:   "NAK from a stranger while BOUND",
 	expect: "dropped: not expected in state", daemon: true,
 	script: answer,
 	check: func(t *testing.T, h *hlab, c *client) {
