@@ -21,7 +21,7 @@ var testScope = Scope{LeaseTime: 20 * time.Second}
 func newLab(t *testing.T) *Lab {
 	t.Helper()
 
-	l, err := New(Options{})
+	l, err := New(Options{Prefix: "sdj"})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -72,6 +72,23 @@ func checkLease(t *testing.T, l *Lab, want Route) {
 	}
 	if !found {
 		t.Errorf("client routes %v lack %v", routes, want)
+	}
+}
+
+// TestServersStartNotAuthoritative checks that every server with an
+// authority setting accepts its non-authoritative configuration.
+func TestServersStartNotAuthoritative(t *testing.T) {
+	l := newLab(t)
+	for _, k := range []Kind{Dnsmasq, Kea, ISC} {
+		t.Run(string(k), func(t *testing.T) {
+			s := testScope
+			s.NotAuthoritative = true
+			srv, err := l.StartServer(k, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.Stop()
+		})
 	}
 }
 
@@ -163,7 +180,7 @@ func TestPeersGetLeases(t *testing.T) {
 }
 
 func TestCloseLeavesNothing(t *testing.T) {
-	l, err := New(Options{})
+	l, err := New(Options{Prefix: "sdj"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,6 +76,14 @@ type Scope struct {
 	Routes    []Route       // option 121; default 0/0 and 192.0.2.0/24 via server
 	MTU       int           // option 26; default 1400
 	HostName  string        // option 12; default "labclient"
+
+	// NotAuthoritative makes dnsmasq, kea and ISC dhcpd serve the
+	// subnet without claiming authority over it (RFC 2131 section
+	// 4.3.2); the default is authoritative. Without authority dnsmasq
+	// answers a RENEWING DHCPREQUEST for a lease it holds no record of
+	// with a DHCPNAK ("lease not found"); with it, dnsmasq grants the
+	// lease again. udhcpd has no such setting.
+	NotAuthoritative bool
 }
 
 // Defaults for a zero Scope.

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -90,6 +91,43 @@ func TestRenderTemplates(t *testing.T) {
 				if !strings.Contains(string(b), w) {
 					t.Errorf("config lacks %q:\n%s", w, b)
 				}
+			}
+		})
+	}
+}
+
+func TestRenderAuthority(t *testing.T) {
+	n := network{
+		Iface:  "sdl1-0s",
+		Subnet: netip.MustParsePrefix("10.77.5.0/24"),
+		Server: netip.MustParseAddr("10.77.5.1"),
+	}
+	tests := []struct {
+		kind    Kind
+		notAuth bool
+		want    string // a line the configuration holds
+		absent  string // a line it must not hold
+	}{
+		{Dnsmasq, false, "\ndhcp-authoritative\n", ""},
+		{Dnsmasq, true, "", "dhcp-authoritative"},
+		{Kea, false, `"authoritative": true,`, ""},
+		{Kea, true, `"authoritative": false,`, ""},
+		{ISC, false, "\nauthoritative;\n", "not authoritative"},
+		{ISC, true, "\nnot authoritative;\n", ""},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("%s/notauth=%v", tt.kind, tt.notAuth)
+		t.Run(name, func(t *testing.T) {
+			s := Scope{NotAuthoritative: tt.notAuth}.withDefaults(n.Server)
+			b, err := render("../../testdata/lab", tt.kind, s, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.want != "" && !strings.Contains(string(b), tt.want) {
+				t.Errorf("config lacks %q:\n%s", tt.want, b)
+			}
+			if tt.absent != "" && strings.Contains(string(b), tt.absent) {
+				t.Errorf("config holds %q:\n%s", tt.absent, b)
 			}
 		})
 	}

@@ -188,8 +188,11 @@ func (s *Server) Restart() error {
 }
 
 // ForgetLeases restarts the server with an empty lease file, so that it
-// no longer knows the leases it granted. An authoritative server then
-// answers a renewing client with a DHCPNAK (RFC 2131 section 4.3.2).
+// no longer knows the leases it granted. What it then answers a client
+// that renews such a lease depends on the server: dnsmasq serving a
+// Scope with NotAuthoritative sends a DHCPNAK (RFC 2131 section 4.3.2),
+// while authoritative dnsmasq grants the lease again; the other servers
+// do not reliably send a DHCPNAK either.
 func (s *Server) ForgetLeases() error {
 	s.Stop()
 
