@@ -108,10 +108,9 @@ func TestDaemonRenewRebindExpire(t *testing.T) {
 // TestDaemonNak restarts the client after the server forgot its leases:
 // the INIT-REBOOT DHCPREQUEST for the remembered address is refused with
 // DHCPNAK, and the client goes back to INIT and takes a new lease (RFC
-// 2131 sections 3.2 and 4.4.2). The lab's servers answer a RENEWING
-// request for a forgotten lease with silence or an ACK, not a NAK, so the
-// NAK is provoked at reboot, against udhcpd (ISC dhcpd ACKs the reboot
-// and dnsmasq recovers forgotten leases in authoritative mode).
+// 2131 sections 3.2 and 4.4.2). The NAK is provoked at reboot, against
+// udhcpd (ISC dhcpd ACKs the reboot and dnsmasq recovers forgotten leases
+// in authoritative mode); TestRenewNak covers a NAK of a renewal.
 func TestDaemonNak(t *testing.T) {
 	t.Parallel()
 	l := newLab(t)
