@@ -9,10 +9,12 @@ import (
 
 	"github.com/safedhcp/safedhcp/client/frame"
 	"github.com/safedhcp/safedhcp/client/ipc"
+	"github.com/safedhcp/safedhcp/codec"
 )
 
-// probeTimeout bounds one RFC 5227 probe; the RFC's sequence takes about
-// two seconds (PROBE_WAIT plus PROBE_NUM probes and ANNOUNCE_WAIT).
+// probeTimeout bounds one RFC 5227 probe. With probeTiming's longest
+// draws it takes 7 seconds: PROBE_WAIT, then PROBE_NUM probes and one
+// more listening gap, each PROBE_MAX.
 const probeTimeout = 10 * time.Second
 
 // init answers the engine's Hello with Init, handing it the lease bytes
@@ -36,14 +38,17 @@ func (s *Supervisor) init() {
 	})
 }
 
-// policy returns what the supervisor trusts right now.
-//
-// TODO: follow MTU changes (option 26 applies one) in MaxPayload; it
-// uses the MTU the link had at start.
+// policy returns what the supervisor trusts right now. A payload must
+// fit the smallest MTU the link has had: its MTU at start and that of
+// every lease applied since (option 26, RFC 2132 section 5.1; netconf
+// leaves a lease's MTU in place after Remove). The bound never drops
+// below the 576-octet datagram every host accepts (RFC 2131 section 2),
+// so a lease with a tiny MTU cannot make every request fail policy.
 func (s *Supervisor) policy() ipc.Policy {
+	mtu := max(s.mtu, codec.DefaultMaxLen)
 	p := ipc.Policy{
 		HWAddr:     s.deps.Link.MAC[:],
-		MaxPayload: s.deps.Link.MTU - frame.IPv4HeaderLen - frame.UDPHeaderLen,
+		MaxPayload: mtu - frame.IPv4HeaderLen - frame.UDPHeaderLen,
 	}
 	if s.applied != nil {
 		p.Leased = s.applied.Addr.Addr()
@@ -143,6 +148,9 @@ func (s *Supervisor) apply(r *ipc.ApplyLease) {
 
 	s.applied = r
 	s.bound = true
+	if r.MTU != 0 {
+		s.mtu = min(s.mtu, int(r.MTU))
+	}
 }
 
 // remove takes the applied lease off the interface. Only the address the

@@ -45,6 +45,7 @@ type Supervisor struct {
 	restart *time.Timer // pending restart, or nil
 
 	applied  *ipc.ApplyLease // lease on the interface, or nil
+	mtu      int             // smallest MTU of the link and the leases
 	bound    bool            // a lease was applied (oneshot is done)
 	failed   bool            // the engine reported it gave up
 	stopping bool            // Stop was sent; waiting for the engine
@@ -87,6 +88,7 @@ func NewSupervisor(opts Options, deps Deps, log *slog.Logger) *Supervisor {
 		probes: make(chan probeDone),
 		done:   make(chan struct{}),
 		logs:   tokenBucket{burst: logBurst, rate: logRate},
+		mtu:    deps.Link.MTU,
 	}
 }
 

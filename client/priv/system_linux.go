@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
-	"time"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -18,16 +17,6 @@ import (
 	"github.com/safedhcp/safedhcp/client/ipc"
 	"github.com/safedhcp/safedhcp/client/netconf"
 	"github.com/safedhcp/safedhcp/client/rawsock"
-)
-
-// RFC 5227 section 1.1 probe parameters: PROBE_NUM probes PROBE_MIN
-// apart.
-//
-// TODO: add the random PROBE_WAIT delay and the PROBE_MIN..PROBE_MAX
-// spread, so clients booted together do not probe in lock step.
-const (
-	probeNum      = 3
-	probeInterval = time.Second
 )
 
 // system is what the supervisor holds of the machine: the interface, its
@@ -194,10 +183,16 @@ func (s *system) unicast(src, dst netip.Addr, payload []byte) error {
 	return s.udp.SendTo(payload, dst)
 }
 
-// probe runs the RFC 5227 probe of addr.
+// probe runs the RFC 5227 section 2.1.1 probe of addr: a random wait of
+// up to PROBE_WAIT, then PROBE_NUM probes a random PROBE_MIN..PROBE_MAX
+// apart (probeTiming).
 func (s *system) probe(ctx context.Context, addr netip.Addr) (bool, error) {
-	return rawsock.Probe(ctx, s.link.Index, s.link.MAC, addr, probeNum,
-		probeInterval)
+	wait, gap := probeTiming(randomDuration)
+	if err := sleepCtx(ctx, wait); err != nil {
+		return false, err
+	}
+
+	return rawsock.Probe(ctx, s.link.Index, s.link.MAC, addr, probeNum, gap)
 }
 
 // packetConn adapts rawsock.Conn to PacketConn.
