@@ -225,9 +225,10 @@ func (o *Options) overload() (byte, OptionError) {
 
 // decodeSplit empties o and fills it from the option areas of message b
 // in two passes: the first validates the framing and sums each code's
-// length, the second copies the values into place, so instances
-// concatenate (RFC 3396 section 7) without allocating. It returns the
-// value of option 52, as decode does.
+// length in its span, the second copies the values into place, so
+// instances concatenate (RFC 3396 section 7) without allocating. It
+// returns the value of option 52, as decode does; on error o is partly
+// filled and the caller resets it.
 func (o *Options) decodeSplit(b []byte) (byte, OptionError) {
 	o.Reset()
 	overload, f := scanOverload(b)
@@ -236,24 +237,24 @@ func (o *Options) decodeSplit(b []byte) (byte, OptionError) {
 	}
 	as, nas := areas(b, overload)
 
-	var total, first [256]int
-	var order [256]OptionCode
-	count := 0
 	f = walkOptions(b, as[:nas], func(c OptionCode, v, n int) {
-		if first[c] == 0 { // no option starts before offset 44
-			order[count] = c
-			first[c] = v - 2
-			count++
+		s := &o.spans[c]
+		if !s.set() {
+			o.order[o.count] = c
+			o.count++
+			s.at = int32(v - 2)
 		}
-		total[c] += n
+		s.n += uint16(n) // at most MaxMessageLen in all
 	})
 	if f.Err != nil {
 		return 0, f
 	}
 
-	for _, c := range order[:count] {
-		o.reserve(c, total[c], first[c])
-		o.spans[c].n = 0
+	for _, c := range o.order[:o.count] {
+		s := &o.spans[c]
+		total := int(s.n)
+		s.off, s.n = uint16(o.used), 0
+		o.used += total
 	}
 	walkOptions(b, as[:nas], func(c OptionCode, v, n int) {
 		s := &o.spans[c]
