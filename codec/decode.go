@@ -125,6 +125,7 @@ func areas(b []byte, overload byte) ([3]area, int) {
 // each area into o.data once and records where the first instance of each
 // code lies in that copy. When a code repeats, it hands over to
 // decodeSplit, which concatenates; real servers rarely split options.
+// On error o is partly filled and the caller resets it.
 func (o *Options) decode(b []byte) (byte, OptionError) {
 	rep, f := o.scan(b, offOpts, len(b), true)
 	if f.Err != nil {
