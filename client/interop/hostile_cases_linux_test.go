@@ -202,7 +202,7 @@ var hostileCases = []hostileCase{{
 			hostile.U32(codec.OptRebindingTime, 20))),
 	check: func(t *testing.T, h *hlab, c *client) {
 		c.waitLog(10*time.Second, "inconsistent T1/T2 repaired")
-		line := c.waitLog(10*time.Second, "lease applied")
+		line := c.waitLog(10*time.Second, `msg="lease applied"`)
 		start := time.Now()
 		c.waitLog(8*time.Second, "from=BOUND", "to=RENEWING")
 		if d := time.Since(start); d > 6*time.Second {
@@ -220,7 +220,7 @@ var hostileCases = []hostileCase{{
 	script: instead(codec.Request, setOption(codec.OptLeaseTime,
 		hostile.U32(codec.OptLeaseTime, 0xffffffff))),
 	check: func(t *testing.T, h *hlab, c *client) {
-		line := c.waitLog(10*time.Second, "lease applied")
+		line := c.waitLog(10*time.Second, `msg="lease applied"`)
 		if !strings.Contains(line, "lifetime=4294967295") {
 			t.Errorf("lease line %q, want lifetime=4294967295", line)
 		}
@@ -247,7 +247,7 @@ var hostileCases = []hostileCase{{
 			hostile.U32(codec.OptLeaseTime, 8)))(h, r)...)
 	},
 	check: func(t *testing.T, h *hlab, c *client) {
-		c.waitLog(10*time.Second, "lease applied")
+		c.waitLog(10*time.Second, `msg="lease applied"`)
 		c.waitLog(8*time.Second, "from=BOUND", "to=RENEWING")
 		c.waitLog(5*time.Second, "from=RENEWING", "to=BOUND")
 		wantDrop(t, c, `reason="wrong server"`)
@@ -258,7 +258,7 @@ var hostileCases = []hostileCase{{
 	expect: "dropped: not expected in state", daemon: true,
 	script: answer,
 	check: func(t *testing.T, h *hlab, c *client) {
-		c.waitLog(10*time.Second, "lease applied")
+		c.waitLog(10*time.Second, `msg="lease applied"`)
 		seen := h.srv.Seen()
 		last := seen[len(seen)-1]
 		nak := last.Answer(codec.Nak,

@@ -198,7 +198,7 @@ func nak(t *testing.T, l *lab.Lab, srv *lab.Server,
 	c2.waitLog(10*time.Second, "from=INIT-REBOOT", "to=REBOOTING")
 	line := c2.waitLog(15*time.Second, "from=REBOOTING", "to=INIT")
 	c2.waitLog(30*time.Second, "from=REQUESTING", "to=BOUND")
-	c2.waitLog(5*time.Second, "lease applied")
+	c2.waitLog(5*time.Second, `msg="lease applied"`)
 	checkNakApplied(t, l, srv2, old)
 	t.Logf("%s: %s", srv.Kind, line)
 
@@ -261,7 +261,7 @@ func release(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
 		t.Errorf("no %+v in the capture: %+v", want, got)
 	}
 
-	c.waitLog(time.Second, "lease removed")
+	c.waitLog(time.Second, `msg="lease removed"`)
 	for _, p := range readApplied(t, l).Addrs {
 		if p == leased {
 			t.Errorf("released address %v still on the interface", p)

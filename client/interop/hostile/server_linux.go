@@ -19,6 +19,9 @@ import (
 	"github.com/safedhcp/safedhcp/client/frame"
 )
 
+// errNoListener is returned by Receive on a Server from OpenSender.
+var errNoListener = errors.New("hostile: opened to send only")
+
 // pollInterval bounds how long Serve waits in one read, so that it
 // notices a cancelled context.
 const pollInterval = 200 * time.Millisecond
@@ -63,7 +66,26 @@ func Open(ns, ifName string, addr netip.Addr) (*Server, error) {
 	}
 
 	s := &Server{Addr: addr, raw: -1}
-	err := inNamespace(ns, func() error { return s.open(ifName) })
+	err := inNamespace(ns, func() error { return s.open(ifName, true) })
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+
+	return s, nil
+}
+
+// OpenSender is Open without the port 67 listener, for a Server that
+// only sends, such as a flood next to a real DHCP server that holds the
+// port. Its Receive and Serve fail.
+func OpenSender(ns, ifName string, addr netip.Addr) (*Server, error) {
+	if !addr.Is4() {
+		return nil, fmt.Errorf("hostile: server address %v is not IPv4",
+			addr)
+	}
+
+	s := &Server{Addr: addr, raw: -1}
+	err := inNamespace(ns, func() error { return s.open(ifName, false) })
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -107,14 +129,25 @@ func inNamespace(ns string, fn func() error) error {
 	return ferr
 }
 
-// open creates the sockets in the current thread's namespace.
-func (s *Server) open(ifName string) error {
+// open creates the sockets in the current thread's namespace: the
+// packet socket, and the port 67 listener if listen is set.
+func (s *Server) open(ifName string, listen bool) error {
 	ifi, err := net.InterfaceByName(ifName)
 	if err != nil {
 		return fmt.Errorf("hostile: interface %s: %w", ifName, err)
 	}
 	s.ifIndex = ifi.Index
 	copy(s.MAC[:], ifi.HardwareAddr)
+
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC,
+		0)
+	if err != nil {
+		return fmt.Errorf("hostile: packet socket: %w", err)
+	}
+	s.raw = fd
+	if !listen {
+		return nil
+	}
 
 	lc := net.ListenConfig{Control: func(_, _ string,
 		c syscall.RawConn) error {
@@ -135,13 +168,6 @@ func (s *Server) open(ifName string) error {
 	if err := s.pc.SetControlMessage(ipv4.FlagDst, true); err != nil {
 		return fmt.Errorf("hostile: asking for destinations: %w", err)
 	}
-
-	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC,
-		0)
-	if err != nil {
-		return fmt.Errorf("hostile: packet socket: %w", err)
-	}
-	s.raw = fd
 
 	return nil
 }
@@ -164,6 +190,10 @@ func (s *Server) Close() error {
 // Receive waits up to d for the next client message. Datagrams that do
 // not decode as a client message are skipped.
 func (s *Server) Receive(d time.Duration) (*Request, error) {
+	if s.udp == nil {
+		return nil, errNoListener
+	}
+
 	deadline := time.Now().Add(d)
 	buf := make([]byte, 2048)
 	for {

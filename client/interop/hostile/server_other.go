@@ -30,6 +30,11 @@ func Open(ns, ifName string, addr netip.Addr) (*Server, error) {
 	return nil, ErrNotSupported
 }
 
+// OpenSender returns ErrNotSupported.
+func OpenSender(ns, ifName string, addr netip.Addr) (*Server, error) {
+	return nil, ErrNotSupported
+}
+
 // Close does nothing.
 func (s *Server) Close() error { return nil }
 
