@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // DefaultPrefix starts the name of every namespace and link a lab
@@ -133,7 +134,36 @@ func (l *Lab) setup(base string) error {
 		}
 	}
 
-	return nil
+	if err := waitUp(l.ServerNS, l.ServerIf); err != nil {
+		return err
+	}
+
+	return waitUp(l.ClientNS, l.ClientIf)
+}
+
+// upTimeout bounds the wait for a veth end to become operationally up.
+const upTimeout = 5 * time.Second
+
+// waitUp waits until dev in namespace ns is operationally up (RFC 2863
+// ifOperStatus up; the kernel's IFF_RUNNING). The kernel turns a veth end
+// up some time after both ends are set up, and a server that starts
+// before then may refuse the interface for good, as kea-dhcp4 does.
+func waitUp(ns, dev string) error {
+	deadline := time.Now().Add(upTimeout)
+	for {
+		out, err := exec.Command("ip", "-n", ns, "-o", "link", "show",
+			"dev", dev).Output()
+		if err == nil && strings.Contains(string(out), " state UP ") {
+			return nil
+		}
+
+		if time.Now().After(deadline) {
+			return fmt.Errorf("lab: %s in %s not up after %v: %s", dev,
+				ns, upTimeout, strings.TrimSpace(string(out)))
+		}
+
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // addNamespace creates namespace ns and its private resolv.conf. The
