@@ -20,7 +20,7 @@ afl/build.sh "$target" >/dev/null
 rm -rf "$out"
 
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
-export AFL_FAST_CAL=1 AFL_QUIET=1
+export AFL_FAST_CAL=1
 afl-fuzz -i "corpus/$target" -o "$out" -x "$dict" -t 1000 -V "$seconds" \
 	-- "out/afl/$target" >"$out.log" 2>&1 || {
 	tail -n 30 "$out.log" >&2

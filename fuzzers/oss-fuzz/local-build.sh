@@ -77,7 +77,8 @@ for line in "${all[@]}"; do
 		"$out/$target.corpus" "corpus/$target" >"$out/$target.log" 2>&1; then
 		execs=$(awk '/stat::number_of_executed_units/ { print $2 }' "$out/$target.log")
 		rate=$(awk '/stat::average_exec_per_sec/ { print $2 }' "$out/$target.log")
-		cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$out/$target.log" | tail -n 1)
+		cov=$(grep -oE '(cov: [0-9]+ )?ft: [0-9]+' "$out/$target.log" |
+			tail -n 1 || true)
 		printf '%-16s execs %s (%s/s) %s\n' "$target" "$execs" "$rate" "$cov"
 	else
 		printf '%-16s FAILED, see %s\n' "$target" "$out/$target.log"
