@@ -29,12 +29,14 @@ const pollInterval = 200 * time.Millisecond
 // Packet is one reply frame: Payload in UDP from Src:SrcPort to
 // Dst:DstPort, in an Ethernet frame to DstMAC. Zero fields default to
 // the server's address and port 67, 255.255.255.255 and port 68, and the
-// Ethernet broadcast address (RFC 2131 section 4.1).
+// Ethernet broadcast address (RFC 2131 section 4.1). Serve waits After
+// before sending it.
 type Packet struct {
 	Payload          []byte
 	Src, Dst         netip.Addr
 	SrcPort, DstPort uint16
 	DstMAC           [6]byte
+	After            time.Duration
 }
 
 // Script answers one request with the packets to send, in order; nil
@@ -246,6 +248,7 @@ func (s *Server) Serve(ctx context.Context, script Script) error {
 		}
 
 		for _, p := range script(s, r) {
+			time.Sleep(p.After)
 			if err := s.Send(p); err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ type Packet struct {
 	Src, Dst         netip.Addr
 	SrcPort, DstPort uint16
 	DstMAC           [6]byte
+	After            time.Duration
 }
 
 // Script answers one request with the packets to send.
