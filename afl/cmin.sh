@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Minimises a target's seed corpus in place with afl-cmin: keeps the
 # smallest set of corpus/TARGET files that reaches every edge (hit-count
-# bucket) the whole set reaches.
+# bucket) the whole set reaches, plus every hand-made edge-* file, each of
+# which is there for a path of its own.
 #   afl/cmin.sh TARGET...
 # Run it after go run ./fuzzers/mkcorpus for the targets seeded from the
 # captures (codec-decode, codec-roundtrip, frame); the hand-made state
@@ -22,7 +23,8 @@ for target in "$@"; do
 		echo "afl/cmin.sh: $target: afl-cmin kept nothing" >&2
 		exit 1
 	fi
-	find "corpus/$target" -type f -delete
-	cp "$tmp"/* "corpus/$target/"
+	find "corpus/$target" -type f ! -name 'edge-*' -delete
+	cp -n "$tmp"/* "corpus/$target/"
+	after=$(find "corpus/$target" -type f | wc -l)
 	echo "$target: $before -> $after seeds"
 done

@@ -6,9 +6,11 @@
 // event scripts. Run it from the repository root:
 //
 //	go run ./fuzzers/mkcorpus
+//	afl/cmin.sh codec-decode codec-roundtrip frame
 //
 // It replaces the files it owns (cap-* and edge-*) and keeps any others,
-// such as inputs a fuzzer found and a developer added by hand.
+// such as inputs a fuzzer found and a developer added by hand; afl/cmin.sh
+// then drops the capture seeds that add no coverage.
 package main
 
 import (
