@@ -5,7 +5,9 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"unsafe"
 )
 
 // TestNoAllocs decodes and re-encodes every input with a reused Message
@@ -102,4 +104,15 @@ func benchAck(tb testing.TB) []byte {
 	}
 
 	return ackPacket()
+}
+
+// TestMessageSize keeps the size the package documentation states in step
+// with the type: a Message is the whole allocation bound of a decode.
+func TestMessageSize(t *testing.T) {
+	if strconv.IntSize != 64 {
+		t.Skip("the documented size is for 64-bit platforms")
+	}
+	if got := unsafe.Sizeof(Message{}); got != 11648 {
+		t.Errorf("unsafe.Sizeof(Message{}) = %d, doc.go says 11,648", got)
+	}
 }

@@ -20,7 +20,7 @@
 //
 // # Allocation bound
 //
-// A Message is a fixed-size value of 12,672 bytes (64-bit) with room for
+// A Message is a fixed-size value of 11,648 bytes (64-bit) with room for
 // MaxMessageLen bytes of option data. Decode never allocates, whatever its
 // input: it copies into that room and returns its errors either as
 // sentinels or as an *OptionError stored in the Message. Append allocates
