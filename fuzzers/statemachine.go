@@ -50,6 +50,9 @@ type timer struct {
 // must then pass statemachine.CheckTrace: allowed transitions, leases
 // applied only after an acceptable DHCPACK and removed by expiry, sane
 // timers and retransmissions, and well-formed messages.
+//
+// TODO: model competing servers and relays; today they are reached only
+// through arbitrary messages, which rarely carry a matching xid.
 func FuzzStateMachine(data []byte) int {
 	r, err := newSMRun(data)
 	if err != nil {

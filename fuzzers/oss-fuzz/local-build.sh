@@ -16,6 +16,8 @@
 # Replay a crash with:
 #   go test ./fuzzers -run TestReplay -replay DIR -replay.target TARGET
 # Prints libFuzzer's final stats per target; exits 1 on any failure.
+# TODO: run the real OSS-Fuzz image (infra/helper.py build_fuzzers) in CI
+# where Docker exists; this machine has none.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
