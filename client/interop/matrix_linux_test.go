@@ -88,9 +88,13 @@ func runMatrix(t *testing.T, k lab.Kind) {
 		rebind(t, l, srv, c.reportTo(t))
 	})
 
+	ok = ok && t.Run("forgotten", func(t *testing.T) {
+		forgotten(t, l, srv, c.reportTo(t))
+	})
+
 	ok = ok && t.Run("nak", func(t *testing.T) {
 		outcome(t, matrixTable, string(k), "nak",
-			"INIT-REBOOT from another subnet")
+			"NAK to INIT-REBOOT from another subnet")
 		c, srv = nak(t, l, srv, c.reportTo(t))
 	})
 
@@ -163,6 +167,53 @@ func rebind(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
 	if after := checkServed(t, l, srv); after != before {
 		t.Errorf("address after rebinding %v, want %v", after, before)
 	}
+}
+
+// forgotten restarts the server with an empty lease database while the
+// client is bound and records what the server makes of the next
+// renewal: a DHCPNAK, a fresh DHCPACK, or silence until the client
+// rebinds or starts over (RFC 2131 section 4.3.2 leaves it to the
+// server). Whatever it does, the client must end up bound.
+func forgotten(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
+	var seen string
+	t.Cleanup(func() {
+		switch {
+		case t.Failed():
+			seen = "FAIL"
+		case seen == "":
+			seen = "?"
+		}
+		record(matrixTable, string(srv.Kind), "renew, leases forgotten", seen)
+	})
+
+	if err := srv.ForgetLeases(); err != nil {
+		t.Fatal(err)
+	}
+	mark := c.lines()
+	if _, ok := c.findLog(30*time.Second, mark, "from=BOUND",
+		"to=RENEWING"); !ok {
+		t.Fatal("no renewal after the server forgot its leases")
+	}
+
+	line, ok := c.findLog(40*time.Second, mark, "to=BOUND")
+	if !ok {
+		t.Fatalf("not bound again; server log:\n%s", srv.Log())
+	}
+
+	log := strings.Join(strings.Split(c.logText(), "\n")[mark:], "\n")
+	switch {
+	case strings.Contains(log, "DHCPNAK received"):
+		seen = "NAK, new lease"
+	case strings.Contains(line, "from=RENEWING"):
+		seen = "ACK (re-granted)"
+	case strings.Contains(line, "from=REBINDING"):
+		seen = "silent, ACK at rebind"
+	case strings.Contains(log, `msg="lease removed"`):
+		seen = "silent, expired, new lease"
+	default:
+		seen = "silent, new lease"
+	}
+	checkLease(t, l, l.Subnet, nil)
 }
 
 // nak stops the daemon, moves the server to another subnet and starts

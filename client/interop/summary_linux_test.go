@@ -87,7 +87,8 @@ func outcome(t *testing.T, table, row, col, how string) {
 		case t.Failed():
 			record(table, row, col, "FAIL")
 		case bugOf(t.Name()) != "":
-			record(table, row, col, "KNOWN BUG "+bugOf(t.Name()))
+			record(table, row, col, "KNOWN BUG "+bugOf(t.Name())+
+				" ("+how+")")
 		case how == "":
 			record(table, row, col, "pass")
 		default:
