@@ -46,7 +46,7 @@ func accepted(warnings ...string) func(*testing.T, *hlab, *client) {
 	}
 }
 
-// from returns a change of a reply's server identifier to a.
+// serverID returns a change of a reply's server identifier to a.
 func serverID(a netip.Addr) func(*hostile.Reply) {
 	return setOption(codec.OptServerID, hostile.Addr(codec.OptServerID, a))
 }
@@ -160,11 +160,20 @@ var hostileCases = []hostileCase{{
 			10, 77, 0, 1))),
 	check: accepted("ignored malformed option 121"),
 }, {
-	name: "1,500-byte reply", expect: "accepted",
+	// The client asks for MTU - 28 = 1,472 bytes (option 57), so on a
+	// 1,500-byte link a reply over 576 bytes is one it asked for; on a
+	// 576-byte link the frame would not arrive at all.
+	name: "1,500-byte reply", expect: "accepted (option 57 was 1472)",
 	script: instead(codec.Request, func(p *hostile.Reply) {
 		p.PadTo = 1500 - 20 - 8 // the IPv4 packet is 1,500 bytes
 	}),
-	check: accepted(),
+	check: func(t *testing.T, h *hlab, c *client) {
+		n, err := h.srv.Seen()[0].Msg.Options.MaxMessageSize()
+		if err != nil || n != 1472 {
+			t.Errorf("option 57 = %d, %v; want 1472", n, err)
+		}
+		accepted()(t, h, c)
+	},
 }, {
 	name: "shell metacharacters", expect: "accepted, names left out",
 	script: instead(codec.Request,

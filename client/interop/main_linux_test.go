@@ -42,6 +42,12 @@ func TestMain(m *testing.M) {
 
 	code := m.Run()
 	printSummary(os.Stdout)
+	if path := os.Getenv("SAFEDHCP_INTEROP_SUMMARY"); path != "" {
+		if err := writeSummary(path); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -1,8 +1,12 @@
 package interop
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -129,4 +133,34 @@ func printSummary(w io.Writer) {
 	for _, n := range summary.notes {
 		fmt.Fprintln(w, n)
 	}
+}
+
+// writeSummary writes the tables to the file at path, atomically: go
+// test shows a passing package's output only with -v, so a make target
+// prints this file instead.
+func writeSummary(path string) error {
+	var b bytes.Buffer
+	printSummary(&b)
+
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("interop: writing the summary: %w", err)
+	}
+
+	_, werr := f.Write(b.Bytes())
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("interop: writing the summary: %w", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("interop: writing the summary: %w", err)
+	}
+
+	return nil
 }
