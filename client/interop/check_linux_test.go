@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/safedhcp/safedhcp/client/lab"
 )
@@ -57,6 +58,25 @@ func checkLease(t *testing.T, l *lab.Lab, subnet netip.Prefix,
 	}
 
 	return a.Addrs[0]
+}
+
+// waitAddr waits up to d for the client to hold exactly one address,
+// in subnet: an apply follows the state change the log shows.
+func waitAddr(t *testing.T, l *lab.Lab, subnet netip.Prefix,
+	d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		a := readApplied(t, l)
+		if len(a.Addrs) == 1 && subnet.Contains(a.Addrs[0].Addr()) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("client addresses %v after %v, want one in %v",
+				a.Addrs, d, subnet)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // checkServed checks the lease of a lab server: address, routes, MTU.

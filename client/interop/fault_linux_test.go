@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -75,7 +76,11 @@ func TestFaultServerGone(t *testing.T) {
 		"to=BOUND"); !ok {
 		t.Fatalf("no new lease after the server came back")
 	}
-	c.waitLog(5*time.Second, `msg="lease applied"`, before.Addr().String())
+	if _, ok := c.findLog(5*time.Second, mark, `msg="lease applied"`,
+		before.Addr().String()); !ok {
+		t.Fatal("the new lease was not applied")
+	}
+	waitAddr(t, l, l.Subnet, 5*time.Second)
 	if after := checkServed(t, l, srv); after != before {
 		t.Errorf("address %v after the server came back, want %v",
 			after, before)
@@ -113,10 +118,26 @@ func TestFaultLinkFlap(t *testing.T) {
 	if !ok {
 		t.Fatal("no INIT-REBOOT to BOUND after the link came back")
 	}
-	time.Sleep(500 * time.Millisecond)
+	waitAddr(t, l, l.Subnet, 5*time.Second)
+	for i := 0; i < 50 && !hasRoutes(t, l, srv.Scope.Routes); i++ {
+		time.Sleep(100 * time.Millisecond) // the routes come back last
+	}
 	if after := checkServed(t, l, srv); after != before {
 		t.Errorf("address after the flap %v, want %v", after, before)
 	}
+}
+
+// hasRoutes reports whether the client has every route of want.
+func hasRoutes(t *testing.T, l *lab.Lab, want []lab.Route) bool {
+	t.Helper()
+	got := readApplied(t, l).Routes
+	for _, r := range want {
+		if !slices.Contains(got, r) {
+			return false
+		}
+	}
+
+	return true
 }
 
 // knownBugLinkDownStopsReader: priv's readFrames returns on the first

@@ -213,7 +213,7 @@ func forgotten(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
 	default:
 		seen = "silent, new lease"
 	}
-	checkLease(t, l, l.Subnet, nil)
+	waitAddr(t, l, l.Subnet, 5*time.Second)
 }
 
 // nak stops the daemon, moves the server to another subnet and starts
