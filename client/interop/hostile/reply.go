@@ -20,7 +20,7 @@ type Option struct {
 	Raw  bool
 }
 
-// Opt returns the option code with value data.
+// Opt returns the option code with value data (RFC 2132 section 2).
 func Opt(code codec.OptionCode, data ...byte) Option {
 	return Option{Code: code, Data: data}
 }
@@ -30,7 +30,8 @@ func RawBytes(b ...byte) Option {
 	return Option{Raw: true, Data: b}
 }
 
-// Addr returns option code holding the IPv4 addresses as.
+// Addr returns option code holding the IPv4 addresses as, such as the
+// server identifier of RFC 2132 section 9.7.
 func Addr(code codec.OptionCode, as ...netip.Addr) Option {
 	var b []byte
 	for _, a := range as {

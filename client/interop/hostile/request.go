@@ -23,7 +23,9 @@ type Request struct {
 	Msg *codec.Message
 }
 
-// ParseRequest decodes a client message received from src.
+// ParseRequest decodes a client message received from src: a
+// BOOTREQUEST (RFC 2131 section 2) with a message type (RFC 2132
+// section 9.6). bcast tells whether it was sent to 255.255.255.255.
 func ParseRequest(b []byte, src netip.Addr, bcast bool) (*Request, error) {
 	m := new(codec.Message)
 	if err := m.Decode(b); err != nil {
@@ -54,7 +56,8 @@ func ParseRequest(b []byte, src netip.Addr, bcast bool) (*Request, error) {
 }
 
 // Answer returns a Reply to r of type t, with r's xid and chaddr and
-// the message type as first option; the caller adds the rest.
+// the message type as first option (RFC 2131 section 4.3.1, table 3);
+// the caller adds the rest.
 func (r *Request) Answer(t codec.MessageType, opts ...Option) *Reply {
 	return &Reply{
 		XID:     r.XID,
