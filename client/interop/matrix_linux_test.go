@@ -84,7 +84,7 @@ func runMatrix(t *testing.T, k lab.Kind) {
 
 	ok = ok && t.Run("rebind", func(t *testing.T) {
 		outcome(t, matrixTable, string(k), "rebind",
-			"server moved to .2")
+			"broadcast at T2, server moved to .2")
 		rebind(t, l, srv, c.reportTo(t))
 	})
 
@@ -130,6 +130,13 @@ func acquire(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
 func renew(t *testing.T, l *lab.Lab, srv *lab.Server,
 	first *client) *client {
 	before := checkServed(t, l, srv)
+	pcap := filepath.Join(t.TempDir(), "renew.pcap")
+	capt, err := l.Capture(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer capt.Stop()
+
 	c := first.again(t)
 	c.start(l, "--noarp", "--nodelay")
 	c.waitLog(15*time.Second, "from=REBOOTING", "to=BOUND")
@@ -137,6 +144,15 @@ func renew(t *testing.T, l *lab.Lab, srv *lab.Server,
 	c.waitLog(10*time.Second, "from=RENEWING", "to=BOUND")
 	if after := checkServed(t, l, srv); after != before {
 		t.Errorf("address after renewal %v, want %v", after, before)
+	}
+
+	if err := capt.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	a := before.Addr()
+	want := sent{Src: a, Dst: l.ServerAddr, Type: codec.Request, CIAddr: a}
+	if got := readSent(t, pcap); !slices.Contains(got, want) {
+		t.Errorf("no unicast renewal %+v in the capture: %+v", want, got)
 	}
 
 	return c
@@ -148,6 +164,13 @@ func renew(t *testing.T, l *lab.Lab, srv *lab.Server,
 // section 4.4.5).
 func rebind(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
 	before := checkServed(t, l, srv)
+	pcap := filepath.Join(t.TempDir(), "rebind.pcap")
+	capt, err := l.Capture(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer capt.Stop()
+
 	mark := c.lines()
 	srv.Stop()
 	moved := l.ServerAddr.Next()
@@ -166,6 +189,17 @@ func rebind(t *testing.T, l *lab.Lab, srv *lab.Server, c *client) {
 
 	if after := checkServed(t, l, srv); after != before {
 		t.Errorf("address after rebinding %v, want %v", after, before)
+	}
+
+	if err := capt.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	a := before.Addr()
+	bcast := netip.AddrFrom4([4]byte{255, 255, 255, 255})
+	want := sent{Src: a, Dst: bcast, Type: codec.Request, CIAddr: a}
+	if got := readSent(t, pcap); !slices.Contains(got, want) {
+		t.Errorf("no broadcast rebinding %+v in the capture: %+v", want,
+			got)
 	}
 }
 
