@@ -246,6 +246,10 @@ func (m *Machine) acknowledged(now time.Time, msg *codec.Message, src netip.Addr
 // onNak handles DHCPNAK: in REQUESTING only from the selected server, in
 // RENEWING only from the leasing server; the lease is dropped and INIT
 // restarts after a short wait (RFC 2131 sections 3.1 step 5 and 4.4.5).
+// In REBOOTING the refused lease is removed too, even when this machine
+// never applied it: it was remembered from an earlier run, whose address
+// may still be configured, and the client must stop using it (RFC 2131
+// section 3.2 step 3).
 func (m *Machine) onNak(now time.Time, msg *codec.Message, src netip.Addr) {
 	var want netip.Addr
 	switch m.state {
@@ -263,9 +267,13 @@ func (m *Machine) onNak(now time.Time, msg *codec.Message, src netip.Addr) {
 	}
 
 	m.warn("DHCPNAK received", src)
-	if m.lease != nil {
+	switch {
+	case m.lease != nil:
 		m.forget()
-	} else if m.state == Rebooting {
+	case m.state == Rebooting && m.reboot != nil:
+		m.acts = append(m.acts, Action{Kind: ActRemove, Lease: m.reboot},
+			Action{Kind: ActPersist})
+	case m.state == Rebooting:
 		m.acts = append(m.acts, Action{Kind: ActPersist})
 	}
 	m.restart(now, m.nakBackoff())

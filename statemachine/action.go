@@ -31,7 +31,9 @@ const (
 	// DNS, MTU); it follows a DHCPACK that passed every rule.
 	ActApply
 
-	// ActRemove removes Lease from the interface.
+	// ActRemove removes Lease from the interface. After a DHCPNAK in
+	// REBOOTING, Lease is the remembered lease of Start, which an
+	// earlier run may have left configured (RFC 2131 section 3.2).
 	ActRemove
 
 	// ActPersist stores Data, the Lease.MarshalBinary encoding of the

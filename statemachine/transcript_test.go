@@ -1,6 +1,7 @@
 package statemachine_test
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -51,6 +52,42 @@ func TestTranscriptDORAAndRenew(t *testing.T) {
   ArmTimer T1 +1h0m0s
   ArmTimer T2 +1h22m30s
   ArmTimer Expiry +1h30m0s
+`
+	if diff := cmp.Diff(want, h.transcript()); diff != "" {
+		t.Errorf("transcript (-want +got):\n%s", diff)
+	}
+}
+
+// TestTranscriptRebootNak starts from a remembered lease of another
+// subnet: the server refuses it with DHCPNAK, and the machine removes
+// it (an earlier run may have left it configured), forgets the record
+// and starts over (RFC 2131 section 3.2 step 3).
+func TestTranscriptRebootNak(t *testing.T) {
+	h := newHarness(t, sm.Config{})
+	old := &sm.Lease{
+		Addr:      netip.MustParsePrefix("10.1.0.11/24"),
+		ServerID:  netip.MustParseAddr("10.1.0.1"),
+		Acquired:  t0.Add(-10 * time.Minute),
+		LeaseTime: time.Hour,
+		T1:        30 * time.Minute,
+		T2:        52*time.Minute + 30*time.Second,
+	}
+	h.feed("start", sm.Start(old))
+	h.deliver("nak")
+	h.check()
+
+	want := `> start
+  Log INFO "state change" STOPPED->INIT-REBOOT
+  Send DHCPREQUEST broadcast secs=0 req=10.1.0.11
+  Log INFO "state change" INIT-REBOOT->REBOOTING
+  ArmTimer Retransmit +4.233s
+> nak
+  Log WARN "DHCPNAK received"
+  Remove 10.1.0.11/24 sid=10.1.0.1 acquired=+-10m0s lease=1h0m0s t1=30m0s t2=52m30s
+  Persist 0 bytes
+  CancelTimer Retransmit
+  Log INFO "state change" REBOOTING->INIT
+  ArmTimer Wait +2s
 `
 	if diff := cmp.Diff(want, h.transcript()); diff != "" {
 		t.Errorf("transcript (-want +got):\n%s", diff)

@@ -284,6 +284,17 @@ func sendRequest(a *statemachine.Action) *ipc.SendPayload {
 	}
 }
 
+// LeaseRequest returns the ApplyLease request the engine sends for l at
+// now (RFC 2131 section 4.4.1): lifetimes counted from now and lists cut
+// to ipc's bounds as fitLimits does. The privileged side uses it to
+// describe a persisted lease that an earlier run left configured.
+func LeaseRequest(now time.Time, l *statemachine.Lease) *ipc.ApplyLease {
+	r := applyRequest(now, l)
+	fitLimits(r)
+
+	return r
+}
+
 // applyRequest turns a lease into an ApplyLease request. The lifetimes
 // count from now: the kernel expires the address itself if the engine
 // dies and nobody renews it (RFC 2131 section 4.4.5).

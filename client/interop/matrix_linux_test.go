@@ -1,7 +1,6 @@
 package interop
 
 import (
-	"fmt"
 	"net/netip"
 	"os/exec"
 	"path/filepath"
@@ -15,12 +14,6 @@ import (
 	"github.com/safedhcp/safedhcp/client/lab"
 	"github.com/safedhcp/safedhcp/codec"
 )
-
-// knownBugNakKeepsOldAddr: after a restart from a persisted lease whose
-// address is still configured, a DHCPNAK at INIT-REBOOT leads to a new
-// lease but the refused address is never removed (the new supervisor
-// has applied nothing, and the machine emits no Remove from REBOOTING).
-const knownBugNakKeepsOldAddr = true
 
 // matrixTable is the summary table of the interoperability matrix.
 const matrixTable = "1 interoperability matrix"
@@ -300,11 +293,9 @@ func checkNakApplied(t *testing.T, l *lab.Lab, srv *lab.Server,
 	kept := slices.ContainsFunc(a.Addrs, func(p netip.Prefix) bool {
 		return p.Addr() == old
 	})
-	if kept && knownBugNakKeepsOldAddr {
-		// TODO: remove the refused address after a DHCPNAK at INIT-REBOOT.
-		knownBug(t, "knownBugNakKeepsOldAddr", fmt.Sprintf(
-			"refused address %v still on the interface: %v", old, a.Addrs))
-		return
+	if kept {
+		t.Errorf("refused address %v still on the interface: %v", old,
+			a.Addrs)
 	}
 
 	checkServed(t, l, srv)

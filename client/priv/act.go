@@ -26,6 +26,7 @@ func (s *Supervisor) init() {
 		persisted = nil
 	}
 
+	s.handed = persistedAddr(persisted)
 	l := s.deps.Link
 	s.hello = true
 	s.sendEvent(&ipc.Init{
@@ -154,8 +155,20 @@ func (s *Supervisor) apply(r *ipc.ApplyLease) {
 }
 
 // remove takes the applied lease off the interface. Only the address the
-// supervisor applied may be removed.
+// supervisor applied may be removed. The engine also removes the lease it
+// was handed in Init when the server refuses it at INIT-REBOOT (RFC 2131
+// section 3.2); when that lease is not the applied one, its address was
+// not on the interface at start-up (see adopt) and there is nothing to
+// remove.
 func (s *Supervisor) remove(r *ipc.RemoveLease) error {
+	if (s.applied == nil || s.applied.Addr != r.Addr) &&
+		r.Addr == s.handed {
+		s.log.Info("refused lease not on the interface; nothing to remove",
+			"addr", r.Addr)
+
+		return nil
+	}
+
 	if s.applied == nil || s.applied.Addr != r.Addr {
 		return fmt.Errorf("priv: RemoveLease of %v, which is not the "+
 			"applied lease: %w", r.Addr, ipc.ErrPolicy)

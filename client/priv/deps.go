@@ -111,4 +111,10 @@ type Deps struct {
 	// Links delivers carrier changes (true for up); nil when not
 	// watched.
 	Links <-chan bool
+
+	// Addrs lists the IPv4 addresses on the interface. The supervisor
+	// calls it once, before the first engine starts, to find a
+	// persisted lease still configured (Supervisor.Run); nil means
+	// none is adopted.
+	Addrs func() ([]netip.Prefix, error)
 }

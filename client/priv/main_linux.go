@@ -112,6 +112,7 @@ func (s *system) deps(cfg *config.Config) Deps {
 			cfg.EngineGID),
 		Unicast: s.unicast,
 		Links:   s.links,
+		Addrs:   s.addrs,
 	}
 	if cfg.ARPProbe {
 		d.Probe = s.probe

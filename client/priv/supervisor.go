@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/safedhcp/safedhcp/client/ipc"
@@ -45,6 +46,7 @@ type Supervisor struct {
 	restart *time.Timer // pending restart, or nil
 
 	applied  *ipc.ApplyLease // lease on the interface, or nil
+	handed   netip.Prefix    // address of the lease in the last Init
 	mtu      int             // smallest MTU of the link and the leases
 	bound    bool            // a lease was applied (oneshot is done)
 	failed   bool            // the engine reported it gave up
@@ -105,10 +107,16 @@ func (s *Supervisor) Restarts() int { return s.restarts }
 // Run supervises engines until ctx ends (daemon mode) or, in oneshot mode,
 // until a lease is applied or the timeout passes. Either way it then asks
 // the engine to stop and waits for it.
+//
+// Before the first engine starts, a persisted lease whose address is on
+// the interface counts as applied (see adopt), so that the engine may
+// remove it when the server refuses it at INIT-REBOOT (RFC 2131 section
+// 3.2). Oneshot mode still waits for a lease the engine applies.
 func (s *Supervisor) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer close(s.done)
+	s.adopt(time.Now())
 	go s.readFrames(ctx)
 
 	if err := s.startEngine(); err != nil {

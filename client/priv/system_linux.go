@@ -152,6 +152,28 @@ func (s *system) Apply(l *ipc.ApplyLease) error {
 	return nil
 }
 
+// addrs lists the IPv4 addresses on the interface.
+func (s *system) addrs() ([]netip.Prefix, error) {
+	as, err := s.nl.AddrList(s.nlink, netlink.FAMILY_V4)
+	if err != nil {
+		return nil, fmt.Errorf("priv: listing addresses of %s: %w",
+			s.link.Name, err)
+	}
+
+	ps := make([]netip.Prefix, 0, len(as))
+	for _, a := range as {
+		ip, ok := netip.AddrFromSlice(a.IP.To4())
+		if !ok || a.IPNet == nil {
+			continue
+		}
+
+		bits, _ := a.Mask.Size()
+		ps = append(ps, netip.PrefixFrom(ip, bits))
+	}
+
+	return ps, nil
+}
+
 // Remove takes the lease's address and routes off the interface, and
 // closes the unicast socket bound to the address.
 func (s *system) Remove(l *ipc.ApplyLease) error {
