@@ -107,14 +107,6 @@ func TestFaultLinkFlap(t *testing.T) {
 	}
 
 	_, ok := c.findLog(15*time.Second, mark, "from=REBOOTING", "to=BOUND")
-	if !ok && knownBugLinkDownStopsReader &&
-		strings.Contains(c.logText(), `msg="reading the packet socket"`) {
-		// TODO: keep reading the packet socket once the link is back.
-		knownBug(t, "knownBugLinkDownStopsReader", "the packet socket "+
-			"read failed with ENETDOWN at link down, the reader ended, "+
-			"and the client never hears the server again")
-		return
-	}
 	if !ok {
 		t.Fatal("no INIT-REBOOT to BOUND after the link came back")
 	}
@@ -139,12 +131,6 @@ func hasRoutes(t *testing.T, l *lab.Lab, want []lab.Route) bool {
 
 	return true
 }
-
-// knownBugLinkDownStopsReader: priv's readFrames returns on the first
-// read error, and a link going down makes the AF_PACKET read fail with
-// ENETDOWN, so after the link comes back the engine's DHCPREQUESTs go
-// out but no reply is ever read.
-const knownBugLinkDownStopsReader = true
 
 // TestFaultEngineKilled kills the engine with SIGKILL while bound: the
 // lease stays applied, and a new engine resumes from the persisted

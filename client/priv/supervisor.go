@@ -189,17 +189,41 @@ func (s *Supervisor) restartC() <-chan time.Time {
 	return s.restart.C
 }
 
-// readFrames copies every frame from the packet socket to the loop.
+// readFrames copies every frame from the packet socket to the loop. A
+// transient read error (transientRead: the link went down, for one) is
+// retried after a pause that doubles while the errors go on; any other
+// error ends the reader.
 func (s *Supervisor) readFrames(ctx context.Context) {
 	buf := make([]byte, ipc.MaxFrameLen+1)
+	failed := 0 // transient errors in a row
 	for {
 		n, err := s.deps.Packets.ReadFrame(buf)
 		if err != nil {
-			if ctx.Err() == nil {
+			if ctx.Err() != nil {
+				return
+			}
+			if !transientRead(err) {
 				s.log.Error("reading the packet socket", "err", err)
+
+				return
 			}
 
-			return
+			failed++
+			if failed == 1 {
+				s.log.Warn("reading the packet socket failed; retrying",
+					"err", err)
+			}
+			if sleepCtx(ctx, readRetryWait(failed)) != nil {
+				return
+			}
+
+			continue
+		}
+
+		if failed > 0 {
+			s.log.Info("reading the packet socket again",
+				"failures", failed)
+			failed = 0
 		}
 
 		if n > ipc.MaxFrameLen {
@@ -215,6 +239,13 @@ func (s *Supervisor) readFrames(ctx context.Context) {
 			// socket buffer would.
 		}
 	}
+}
+
+// readRetryWait returns the pause after the n-th transient read error in
+// a row: 10 ms, doubling up to a second, so that an error that repeats
+// at once cannot spin the supervisor.
+func readRetryWait(n int) time.Duration {
+	return min(10*time.Millisecond<<min(n-1, 7), time.Second)
 }
 
 // startEngine starts a new engine and its reader. The Init goes out when
