@@ -331,22 +331,12 @@ func TestFaultResolvConf(t *testing.T) {
 	c.start(l, "--noarp", "--nodelay")
 	line := c.waitLog(15*time.Second, "level=ERROR", "resolv.conf")
 	t.Logf("logged: %s", line)
+	if !strings.Contains(line, c.resolv) {
+		t.Errorf("the error does not name %s: %s", c.resolv, line)
+	}
 	time.Sleep(500 * time.Millisecond)
 	checkServed(t, l, srv)
 	if !strings.Contains(c.logText(), `msg="lease applied"`) {
-		if knownBugResolvFailsApply {
-			// TODO: an unwritable resolv.conf must not fail the lease.
-			knownBug(t, "knownBugResolvFailsApply",
-				"the address is configured but the supervisor logs "+
-					"'applying the lease failed' and counts it unapplied")
-			return
-		}
 		t.Error("no 'lease applied' logged")
 	}
 }
-
-// knownBugResolvFailsApply: priv's system.Apply returns the resolv.conf
-// error after netconf.Apply succeeded, so the supervisor logs "applying
-// the lease failed", never records the lease as applied (a later
-// RemoveLease is refused as policy) and a oneshot run never finishes.
-const knownBugResolvFailsApply = true

@@ -132,12 +132,27 @@ func (s *Supervisor) send(r *ipc.SendPayload) {
 
 // apply configures a validated lease. A failure is logged and the lease
 // counts as not applied; the engine's next renewal tries again.
+//
+// The address, routes and MTU are the lease; resolv.conf is not. A
+// failure to write it is logged with its cause (which names the file)
+// and the lease still counts as applied, so that a later RemoveLease is
+// in policy and a oneshot run completes, as dhcpcd configures the
+// interface when its resolv.conf hook fails. The next renewal writes it
+// again.
 func (s *Supervisor) apply(r *ipc.ApplyLease) {
 	if err := s.deps.Network.Apply(r); err != nil {
 		s.log.Error("applying the lease failed", "addr", r.Addr,
 			"err", err)
 
 		return
+	}
+
+	if s.deps.Resolv != nil {
+		if err := s.deps.Resolv(r); err != nil {
+			s.log.Error("writing resolv.conf failed; the lease is "+
+				"applied without its DNS settings", "addr", r.Addr,
+				"err", err)
+		}
 	}
 
 	if s.applied == nil || s.applied.Addr != r.Addr {

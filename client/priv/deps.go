@@ -41,7 +41,8 @@ type Options struct {
 
 // Network applies leases to the interface (package netconf in
 // production). Apply must be all or nothing from the caller's view: on an
-// error the supervisor treats the lease as not applied.
+// error the supervisor treats the lease as not applied. DNS settings are
+// not part of it (Deps.Resolv).
 type Network interface {
 	Apply(l *ipc.ApplyLease) error
 	Remove(l *ipc.ApplyLease) error
@@ -117,4 +118,8 @@ type Deps struct {
 	// persisted lease still configured (Supervisor.Run); nil means
 	// none is adopted.
 	Addrs func() ([]netip.Prefix, error)
+
+	// Resolv writes the DNS settings of a lease Network applied
+	// (resolv.conf in production); nil when DNS is not applied.
+	Resolv func(l *ipc.ApplyLease) error
 }

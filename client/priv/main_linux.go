@@ -113,6 +113,7 @@ func (s *system) deps(cfg *config.Config) Deps {
 		Unicast: s.unicast,
 		Links:   s.links,
 		Addrs:   s.addrs,
+		Resolv:  s.writeResolv,
 	}
 	if cfg.ARPProbe {
 		d.Probe = s.probe

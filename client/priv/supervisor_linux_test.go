@@ -250,3 +250,41 @@ func TestDaemonStopReleases(t *testing.T) {
 			got, want)
 	}
 }
+
+// TestOneshotResolvConfFails checks that a lease whose resolv.conf
+// cannot be written still counts as applied: the oneshot run completes
+// and a later RemoveLease would be in policy.
+func TestOneshotResolvConfFails(t *testing.T) {
+	h := newHarness(t, Options{Oneshot: true, Timeout: 10 * time.Second})
+	var written []netip.Prefix
+	h.sup.deps.Resolv = func(l *ipc.ApplyLease) error {
+		written = append(written, l.Addr)
+
+		return errors.New("netconf: write /nonexistent/resolv.conf: " +
+			"no such file or directory")
+	}
+
+	h.run()
+	e, _ := h.engine()
+	e.request(t, goodLease())
+	e.request(t, &ipc.Status{State: ipc.StateBound, Reason: "test"})
+	if ev, err := e.event(); err != nil {
+		t.Fatalf("waiting for Stop: %v", err)
+	} else if diff := cmp.Diff(&ipc.Stop{}, ev); diff != "" {
+		t.Errorf("after Bound (-want +got):\n%s", diff)
+	}
+
+	e.peer.Close()
+	if err := h.wait(); err != nil {
+		t.Fatalf("Run = %v, want nil", err)
+	}
+
+	if got := h.sup.Applied(); got == nil || got.Addr != goodLease().Addr {
+		t.Errorf("Applied() = %v, want %v", got, goodLease().Addr)
+	}
+	want := []netip.Prefix{goodLease().Addr}
+	if diff := cmp.Diff(want, written, cmp.Comparer(
+		func(a, b netip.Prefix) bool { return a == b })); diff != "" {
+		t.Errorf("resolv.conf writes (-want +got):\n%s", diff)
+	}
+}

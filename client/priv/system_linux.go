@@ -136,20 +136,20 @@ func (s *system) close() {
 	}
 }
 
-// Apply configures a validated lease and writes resolv.conf.
+// Apply configures the address, routes and MTU of a validated lease.
 func (s *system) Apply(l *ipc.ApplyLease) error {
-	if err := netconf.Apply(s.nl, s.nlink, l, s.opts); err != nil {
-		return err
+	return netconf.Apply(s.nl, s.nlink, l, s.opts)
+}
+
+// writeResolv writes the DNS settings of an applied lease to resolv.conf,
+// when the lease has any.
+func (s *system) writeResolv(l *ipc.ApplyLease) error {
+	if s.resolvConf == "" || (len(l.DNS) == 0 && l.Domain == "" &&
+		len(l.Search) == 0) {
+		return nil
 	}
 
-	if s.resolvConf != "" && (len(l.DNS) > 0 || l.Domain != "" ||
-		len(l.Search) > 0) {
-		if err := netconf.WriteResolvConf(s.resolvConf, l); err != nil {
-			return err
-		}
-	}
-
-	return nil
+	return netconf.WriteResolvConf(s.resolvConf, l)
 }
 
 // addrs lists the IPv4 addresses on the interface.
