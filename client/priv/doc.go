@@ -23,7 +23,20 @@
 //     ProbeAddress (RFC 5227 section 2.1.1) and Log (re-logged with
 //     component=engine, at most 20 lines a second after a burst of 100);
 //  7. forwards the interface's carrier changes (netlink link updates) to
-//     the engine as LinkState.
+//     the engine as LinkState. A read of the packet socket that fails
+//     for a passing reason (ENETDOWN while the link is down, EINTR,
+//     ENOBUFS) is retried; any other read error ends the reading.
+//
+// Before the first engine starts, a persisted lease whose address is on
+// the interface (left by an earlier run that stopped without a release
+// or crashed) counts as applied, after the same validation as any
+// lease: the engine that verifies it with INIT-REBOOT may then remove it
+// when the server answers DHCPNAK (RFC 2131 section 3.2). A DHCPNAK'd
+// persisted lease that is not on the interface needs no removal, and its
+// RemoveLease is not a violation.
+//
+// resolv.conf is not part of the lease: when it cannot be written the
+// supervisor logs the cause and the lease still counts as applied.
 //
 // A request that fails to decode or to validate is never partly applied:
 // the supervisor logs it, kills the engine and starts a new one with
