@@ -10,7 +10,8 @@ SERVER   ?= dnsmasq
 # pure-Go all-threads syscalls, which cgo builds refuse.
 export CGO_ENABLED = 0
 
-.PHONY: all build setup demo test vet e2e bench bench-peers bench-client captures image clean
+.PHONY: all build setup demo test vet e2e interop interop-load-full bench bench-peers \
+	bench-client captures image fuzz fuzz-ci afl-run libfuzzer corpus clean
 
 all: build
 
@@ -45,6 +46,21 @@ test: vet
 e2e:
 	$(GO) test -count=1 -timeout 10m ./client/e2e
 
+# interop runs the interoperability matrix, the hostile server, the fault
+# and the load tests (about 3 minutes) and prints their summary tables.
+interop:
+	@mkdir -p out
+	SAFEDHCP_INTEROP_SUMMARY=out/interop-summary.txt \
+		$(GO) test -count=1 -timeout 15m ./client/interop/...; \
+		s=$$?; cat out/interop-summary.txt; exit $$s
+
+# interop-load-full floods a bound client for 30 s instead of 5 s.
+interop-load-full:
+	@mkdir -p out
+	SAFEDHCP_LOAD_FULL=1 SAFEDHCP_INTEROP_SUMMARY=out/interop-load.txt \
+		$(GO) test -count=1 -run TestLoad -timeout 5m ./client/interop/; \
+		s=$$?; cat out/interop-load.txt; exit $$s
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./codec ./statemachine ./client/ipc ./client/frame
 
@@ -66,6 +82,35 @@ captures:
 # image builds the LinuxKit/OCI image without a Docker daemon.
 image: build
 	$(GO) run ./client/linuxkit/mkimage -binary $(BIN) -out out/dhcp-client-image.tar
+
+# fuzz runs every native go test -fuzz target of the module in turn for
+# FUZZTIME each; a crash is kept under the package's testdata/fuzz/.
+fuzz:
+	fuzzers/run-native.sh $(FUZZTIME)
+
+# afl-TARGET builds the AFL++ persistent-mode binary out/afl/TARGET;
+# afl-run fuzzes TARGET for SECONDS from its seed corpus (fuzzers/README.md).
+SECONDS ?= 60
+TARGET  ?= codec-decode
+afl-%:
+	afl/build.sh $*
+
+afl-run:
+	afl/run.sh $(TARGET) $(SECONDS)
+
+# libfuzzer reproduces the OSS-Fuzz build with clang's libFuzzer and runs
+# each fuzzer on its seeds.
+libfuzzer:
+	fuzzers/oss-fuzz/local-build.sh $(or $(LIBFUZZER_SECONDS),10)
+
+# corpus rebuilds the seed corpora from testdata/captures and minimises them.
+corpus:
+	$(GO) run ./fuzzers/mkcorpus && afl/cmin.sh codec-decode codec-roundtrip frame
+
+# fuzz-ci is CI's fuzzing check: every native target briefly, the libFuzzer
+# build, and AFL++ on the codec, which must find new paths.
+fuzz-ci:
+	ci/fuzz.sh
 
 clean:
 	rm -rf bin out

@@ -7,7 +7,7 @@ pkgs=(
 	iproute2 procps tcpdump libpcap-dev ca-certificates
 	dnsmasq-base kea-dhcp4-server isc-dhcp-server udhcpd busybox
 	dhcpcd5 isc-dhcp-client udhcpc
-	runc afl++ clang
+	runc afl++ clang libclang-rt-14-dev
 )
 
 missing=()
