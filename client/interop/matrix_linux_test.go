@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -18,26 +17,17 @@ import (
 // matrixTable is the summary table of the interoperability matrix.
 const matrixTable = "1 interoperability matrix"
 
-// templates returns testdata/interop, the server templates of these
-// tests: the lab's, with dnsmasq's T1 and T2 shortened.
-func templates(t *testing.T) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "testdata",
-		"interop")
-
-	return dir
-}
-
-// matrixLease is the lease of the matrix for server k: T1 at 10 s and
-// T2 at 17.5 to 20 s. dnsmasq raises leases under two minutes, so its
-// template sets T1 and T2 instead.
-func matrixLease(k lab.Kind) time.Duration {
+// matrixScope is the scope of the matrix for server k: T1 at 10 s and
+// T2 at 17.5 to 20 s. dnsmasq raises leases under two minutes, so it
+// gets a two-minute lease with T1 and T2 set (RFC 2132 sections 9.11
+// and 9.12); the others a 20-second lease and their own T1 and T2.
+func matrixScope(k lab.Kind) lab.Scope {
 	if k == lab.Dnsmasq {
-		return 2 * time.Minute
+		return lab.Scope{LeaseTime: 2 * time.Minute,
+			RenewalTime: 10 * time.Second, RebindingTime: 20 * time.Second}
 	}
 
-	return 20 * time.Second
+	return lab.Scope{LeaseTime: 20 * time.Second}
 }
 
 // TestMatrix runs each lab server through the life of a lease: oneshot
@@ -57,8 +47,8 @@ func TestMatrix(t *testing.T) {
 // runMatrix runs the matrix steps for server k in one lab, in order:
 // each step starts from the state the one before left.
 func runMatrix(t *testing.T, k lab.Kind) {
-	l := newLab(t, templates(t))
-	srv, err := l.StartServer(k, lab.Scope{LeaseTime: matrixLease(k)})
+	l := newLab(t, "")
+	srv, err := l.StartServer(k, matrixScope(k))
 	if err != nil {
 		t.Fatalf("starting %s: %v", k, err)
 	}
@@ -133,7 +123,7 @@ func renew(t *testing.T, l *lab.Lab, srv *lab.Server,
 	c := first.again(t)
 	c.start(l, "--noarp", "--nodelay")
 	c.waitLog(15*time.Second, "from=REBOOTING", "to=BOUND")
-	c.waitLog(matrixLease(srv.Kind), "from=BOUND", "to=RENEWING")
+	c.waitLog(matrixScope(srv.Kind).LeaseTime, "from=BOUND", "to=RENEWING")
 	c.waitLog(10*time.Second, "from=RENEWING", "to=BOUND")
 	if after := checkServed(t, l, srv); after != before {
 		t.Errorf("address after renewal %v, want %v", after, before)
@@ -264,9 +254,7 @@ func nak(t *testing.T, l *lab.Lab, srv *lab.Server,
 	b[3] = 1
 	l.ServerAddr = netip.AddrFrom4(b)
 	readdress(t, l, netip.PrefixFrom(l.ServerAddr, l.Subnet.Bits()))
-	srv2, err := l.StartServer(srv.Kind, lab.Scope{
-		LeaseTime: matrixLease(srv.Kind),
-	})
+	srv2, err := l.StartServer(srv.Kind, matrixScope(srv.Kind))
 	if err != nil {
 		t.Fatalf("starting %s in %v: %v", srv.Kind, l.Subnet, err)
 	}

@@ -77,6 +77,16 @@ type Scope struct {
 	MTU       int           // option 26; default 1400
 	HostName  string        // option 12; default "labclient"
 
+	// RenewalTime and RebindingTime are T1 and T2 (options 58 and 59,
+	// RFC 2132 sections 9.11 and 9.12; RFC 2131 section 4.4.5); zero
+	// leaves each to the server (kea computes them, dnsmasq, dhcpd and
+	// udhcpd default to half and seven eighths of the lease or send
+	// none). Every server sends them when set; with dnsmasq, whose
+	// leases last at least two minutes, they are the way to renew and
+	// rebind within a short test.
+	RenewalTime   time.Duration
+	RebindingTime time.Duration
+
 	// NotAuthoritative makes dnsmasq, kea and ISC dhcpd serve the
 	// subnet without claiming authority over it (RFC 2131 section
 	// 4.3.2); the default is authoritative. Without authority dnsmasq
@@ -145,6 +155,10 @@ func (s Scope) check() error {
 		return fmt.Errorf("lab: mtu %d out of range", s.MTU)
 	}
 
+	if err := s.checkTimers(); err != nil {
+		return err
+	}
+
 	names := append([]string{s.Domain, s.HostName}, s.Search...)
 	for _, n := range names {
 		if !plainName(n) {
@@ -160,6 +174,24 @@ func (s Scope) check() error {
 		if !a.Is4() {
 			return fmt.Errorf("lab: address %v in scope is not IPv4", a)
 		}
+	}
+
+	return nil
+}
+
+// checkTimers rejects T1 and T2 out of order: each set one is at least
+// a second, T1 is before T2 and both are before the lease ends (RFC 2131
+// section 4.4.5).
+func (s Scope) checkTimers() error {
+	t1, t2 := s.RenewalTime, s.RebindingTime
+	for _, d := range []time.Duration{t1, t2} {
+		if d != 0 && (d < time.Second || d >= s.LeaseTime) {
+			return fmt.Errorf("lab: T1 %v or T2 %v out of range for a "+
+				"%v lease", t1, t2, s.LeaseTime)
+		}
+	}
+	if t1 != 0 && t2 != 0 && t1 >= t2 {
+		return fmt.Errorf("lab: T1 %v not before T2 %v", t1, t2)
 	}
 
 	return nil
@@ -200,6 +232,9 @@ type configData struct {
 	PoolStart    netip.Addr
 	PoolEnd      netip.Addr
 	LeaseSeconds int64
+
+	RenewalSeconds   int64 // T1, 0 when not set
+	RebindingSeconds int64 // T2, 0 when not set
 }
 
 // render fills k's template from dir for scope s on network n.
@@ -229,6 +264,9 @@ func render(dir string, k Kind, s Scope, n network) ([]byte, error) {
 		PoolStart:    netip.AddrFrom4([4]byte{base[0], base[1], base[2], 100}),
 		PoolEnd:      netip.AddrFrom4([4]byte{base[0], base[1], base[2], 200}),
 		LeaseSeconds: int64(s.LeaseTime / time.Second),
+
+		RenewalSeconds:   int64(s.RenewalTime / time.Second),
+		RebindingSeconds: int64(s.RebindingTime / time.Second),
 	}
 
 	var b bytes.Buffer
@@ -255,6 +293,13 @@ var funcs = template.FuncMap{
 	"quotejoin": quoteJoin,
 	"hex121":    hex121,
 	"csv121":    csv121,
+	"hex32":     hex32,
+}
+
+// hex32 is n as the hex of a 32-bit option value, for udhcpd's numbered
+// options.
+func hex32(n int64) string {
+	return fmt.Sprintf("%08x", uint32(n))
 }
 
 // joinAny joins the String forms of a slice of addresses or strings.

@@ -45,6 +45,15 @@ func TestScopeCheck(t *testing.T) {
 		{"injected name", Scope{Domain: "a\ndhcp-range=x"}, "bad name"},
 		{"quote in host", Scope{HostName: `x"y`}, "bad name"},
 		{"small mtu", Scope{MTU: 67}, "mtu"},
+		{"timers", Scope{LeaseTime: time.Minute,
+			RenewalTime:   10 * time.Second,
+			RebindingTime: 20 * time.Second}, ""},
+		{"T1 after T2", Scope{RenewalTime: 20 * time.Second,
+			RebindingTime: 10 * time.Second}, "not before"},
+		{"T2 past the lease", Scope{LeaseTime: time.Minute,
+			RebindingTime: time.Minute}, "out of range"},
+		{"T1 under a second", Scope{RenewalTime: time.Millisecond},
+			"out of range"},
 		{"v6 router", Scope{Routers: []netip.Addr{
 			netip.MustParseAddr("::1")}}, "not IPv4"},
 	}
@@ -128,6 +137,50 @@ func TestRenderAuthority(t *testing.T) {
 			}
 			if tt.absent != "" && strings.Contains(string(b), tt.absent) {
 				t.Errorf("config holds %q:\n%s", tt.absent, b)
+			}
+		})
+	}
+}
+
+// TestRenderTimers checks that every server sends T1 and T2 when the
+// scope sets them (RFC 2132 sections 9.11 and 9.12), and none of its
+// own settings for them when it does not.
+func TestRenderTimers(t *testing.T) {
+	n := network{
+		Iface:  "sdl1-0s",
+		Subnet: netip.MustParsePrefix("10.77.5.0/24"),
+		Server: netip.MustParseAddr("10.77.5.1"),
+	}
+	want := map[Kind][]string{
+		Dnsmasq: {"\ndhcp-option=option:T1,10\n",
+			"\ndhcp-option=option:T2,20\n"},
+		Kea: {`"renew-timer": 10,`, `"rebind-timer": 20,`},
+		ISC: {"option dhcp-renewal-time 10;",
+			"option dhcp-rebinding-time 20;"},
+		Udhcpd: {"\noption 0x3a 0000000a\n", "\noption 0x3b 00000014\n"},
+	}
+	for _, k := range Kinds {
+		t.Run(string(k), func(t *testing.T) {
+			s := Scope{LeaseTime: time.Minute, RenewalTime: 10 * time.Second,
+				RebindingTime: 20 * time.Second}.withDefaults(n.Server)
+			b, err := render("../../testdata/lab", k, s, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range want[k] {
+				if !strings.Contains(string(b), w) {
+					t.Errorf("config lacks %q:\n%s", w, b)
+				}
+			}
+
+			s.RenewalTime, s.RebindingTime = 0, 0
+			if b, err = render("../../testdata/lab", k, s, n); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range want[k] {
+				if strings.Contains(string(b), strings.TrimSpace(w)) {
+					t.Errorf("config without timers holds %q:\n%s", w, b)
+				}
 			}
 		})
 	}
