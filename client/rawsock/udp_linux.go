@@ -7,12 +7,15 @@ import (
 	"net/netip"
 	"syscall"
 
+	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
 // UDPConn is a UDP socket bound to a leased address and the DHCP client
 // port on one interface, for unicast DHCPREQUESTs while renewing (RFC 2131
-// section 4.4.5). Replies arrive through the Conn, which sees them too.
+// section 4.4.5). It is send-only: replies arrive through the Conn, and a
+// locked socket filter that accepts nothing keeps the kernel from queueing
+// any datagram on it.
 type UDPConn struct {
 	c *net.UDPConn
 }
@@ -22,8 +25,15 @@ type UDPConn struct {
 // keeps unread copies from piling up.
 const udpRecvBuf = 1
 
+// dropAll is the classic BPF program attached to a UDPConn: it accepts
+// nothing, so no datagram is ever queued on the send-only socket.
+func dropAll() []bpf.Instruction {
+	return []bpf.Instruction{bpf.RetConstant{Val: 0}}
+}
+
 // ListenUDP returns a UDPConn bound to laddr:68 on the interface named
-// ifname (SO_BINDTODEVICE), with SO_REUSEADDR. laddr must be an IPv4
+// ifname (SO_BINDTODEVICE), with SO_REUSEADDR and, before the bind, the
+// locked filter dropAll and a minimal receive buffer. laddr must be an IPv4
 // address assigned to the interface. It needs CAP_NET_BIND_SERVICE for
 // port 68 and CAP_NET_RAW for SO_BINDTODEVICE.
 func ListenUDP(ifname string, laddr netip.Addr) (*UDPConn, error) {
@@ -51,8 +61,8 @@ func ListenUDP(ifname string, laddr netip.Addr) (*UDPConn, error) {
 	return &UDPConn{c: pc.(*net.UDPConn)}, nil
 }
 
-// setUDPOptions binds fd to ifname and sets SO_REUSEADDR and a minimal
-// receive buffer.
+// setUDPOptions binds fd to ifname, sets SO_REUSEADDR, attaches and locks
+// dropAll and asks for a minimal receive buffer as a second bound.
 func setUDPOptions(fd int, ifname string) error {
 	err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
 	if err != nil {
@@ -63,8 +73,9 @@ func setUDPOptions(fd int, ifname string) error {
 	if err != nil {
 		return fmt.Errorf("bind to device %s: %w", ifname, err)
 	}
-	// TODO: the socket still queues unicast replies that nobody reads;
-	// the minimal buffer bounds that to a packet or two.
+	if err := attachLocked(fd, dropAll()); err != nil {
+		return err
+	}
 	err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF,
 		udpRecvBuf)
 	if err != nil {
