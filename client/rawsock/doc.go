@@ -6,8 +6,9 @@
 //     68, used to receive offers and acknowledgements and to send
 //     broadcast frames built by package frame;
 //   - UDPConn, a UDP socket bound to the leased address and port 68 on
-//     the interface (SO_BINDTODEVICE), used for unicast renewals (RFC 2131
-//     section 4.4.5);
+//     the interface (SO_BINDTODEVICE), used only to send unicast renewals
+//     (RFC 2131 section 4.4.5): a locked filter that accepts nothing keeps
+//     the kernel from queueing the replies, which Conn receives;
 //   - Probe, the RFC 5227 section 2.1.1 ARP probe that detects an address
 //     already in use before the client configures it.
 //
