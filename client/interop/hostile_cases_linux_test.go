@@ -244,9 +244,12 @@ var hostileCases = []hostileCase{{
 		if !strings.Contains(line, "lifetime=4294967295") {
 			t.Errorf("lease line %q, want lifetime=4294967295", line)
 		}
+		// The longest finite lifetime: a permanent address would
+		// read as an administrator's (priv.Addr).
 		out := ipJSON(t, h, "addr", "show", "dev", h.ClientIf)
-		if !strings.Contains(out, `"valid_life_time":4294967295`) {
-			t.Errorf("address not permanent: %s", out)
+		if !strings.Contains(out, `"valid_life_time":42949672`) ||
+			strings.Contains(out, `"valid_life_time":4294967295`) {
+			t.Errorf("address lifetime not the longest finite: %s", out)
 		}
 		checkGood(t, h, c)
 	},

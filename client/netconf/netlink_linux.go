@@ -31,8 +31,8 @@ func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
 	name := link.Attrs().Name
 	addr := &netlink.Addr{
 		IPNet:       ipNet(l.Addr),
-		ValidLft:    int(l.ValidLifetime),
-		PreferedLft: int(l.PreferredLifetime),
+		ValidLft:    int(finite(l.ValidLifetime)),
+		PreferedLft: int(finite(l.PreferredLifetime)),
 	}
 	if err := h.AddrReplace(link, addr); err != nil {
 		return fmt.Errorf("netconf: replace address %v on %s: %w",
@@ -53,6 +53,15 @@ func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
 	}
 
 	return nil
+}
+
+// finite returns the address lifetime the kernel gets for a lease
+// lifetime of s seconds. An infinite lease gets the longest finite one
+// (about 136 years): the kernel marks an address without a lifetime
+// permanent, and package priv counts a permanent address as an
+// administrator's, never as a lease.
+func finite(s uint32) uint32 {
+	return min(s, ipc.Infinite-1)
 }
 
 // Remove deletes from link the routes netconf added and the address addr

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 
 	"github.com/safedhcp/safedhcp/client/ipc"
 )
@@ -86,8 +87,12 @@ func snapshot(t *testing.T, h *netlink.Handle, link netlink.Link) string {
 	}
 
 	for _, a := range addrs {
-		lines = append(lines, fmt.Sprintf("addr %v valid %s preferred %s",
-			a.IPNet, lifetime(a.ValidLft), lifetime(a.PreferedLft)))
+		line := fmt.Sprintf("addr %v valid %s preferred %s",
+			a.IPNet, lifetime(a.ValidLft), lifetime(a.PreferedLft))
+		if a.Flags&unix.IFA_F_PERMANENT != 0 {
+			line += " permanent"
+		}
+		lines = append(lines, line)
 	}
 
 	routes, err := h.RouteList(link, netlink.FAMILY_V4)
@@ -112,9 +117,14 @@ func snapshot(t *testing.T, h *netlink.Handle, link netlink.Link) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
+// lifetime rounds s to 100 seconds, or names the infinite lifetime and
+// the longest finite one.
 func lifetime(s int) string {
-	if uint32(s) == ipc.Infinite {
+	switch {
+	case uint32(s) == ipc.Infinite:
 		return "forever"
+	case uint32(s) > ipc.Infinite-1000:
+		return "max"
 	}
 
 	return fmt.Sprint((s + 50) / 100 * 100)
@@ -144,7 +154,7 @@ func TestApplyRenewRemove(t *testing.T) {
 	h, link := testLink(t)
 	addForeign(t, h, link)
 	o := Options{Metric: 100, Routes: true, MTU: true}
-	foreign := `addr 10.9.9.9/24 valid forever preferred forever
+	foreign := `addr 10.9.9.9/24 valid forever preferred forever permanent
 route 10.9.9.0/24 proto 2 metric 0
 route 198.18.0.0/15 via 10.9.9.1 proto 4 metric 100
 `
@@ -178,7 +188,7 @@ route default via 192.0.2.2 proto 16 metric 101
 				},
 				ValidLifetime: ipc.Infinite, PreferredLifetime: ipc.Infinite,
 			}, o)
-		}, `addr 192.0.2.10/24 valid forever preferred forever
+		}, `addr 192.0.2.10/24 valid max preferred max
 mtu 1400
 route 192.0.2.0/24 proto 2 metric 0
 route 198.51.100.0/24 via 192.0.2.3 proto 16 metric 100

@@ -139,7 +139,21 @@ func (s *Supervisor) send(r *ipc.SendPayload) {
 // in policy and a oneshot run completes, as dhcpcd configures the
 // interface when its resolv.conf hook fails. The next renewal writes it
 // again.
+//
+// A new address that is already on the interface as a permanent address
+// is not applied (see Addr.Permanent): a server offering a host's static
+// address is misconfigured, and an engine asking for it may be
+// compromised; either way the static address stays as it was.
 func (s *Supervisor) apply(r *ipc.ApplyLease) {
+	if s.applied == nil || s.applied.Addr != r.Addr {
+		if err := s.checkNotPermanent(r.Addr.Addr()); err != nil {
+			s.log.Error("not applying the lease", "addr", r.Addr,
+				"err", err)
+
+			return
+		}
+	}
+
 	if err := s.deps.Network.Apply(r); err != nil {
 		s.log.Error("applying the lease failed", "addr", r.Addr,
 			"err", err)
@@ -167,6 +181,28 @@ func (s *Supervisor) apply(r *ipc.ApplyLease) {
 	if r.MTU != 0 {
 		s.mtu = min(s.mtu, int(r.MTU))
 	}
+}
+
+// checkNotPermanent returns an error when ip is a permanent address of
+// the interface, or when the addresses cannot be listed.
+func (s *Supervisor) checkNotPermanent(ip netip.Addr) error {
+	if s.deps.Addrs == nil {
+		return nil
+	}
+
+	addrs, err := s.deps.Addrs()
+	if err != nil {
+		return err
+	}
+	for _, a := range addrs {
+		if a.Permanent && a.Prefix.Addr() == ip {
+			return fmt.Errorf("priv: %v is a permanent address of %s "+
+				"(%v); a lease never replaces one", ip,
+				s.deps.Link.Name, a.Prefix)
+		}
+	}
+
+	return nil
 }
 
 // remove takes the applied lease off the interface. Only the address the

@@ -85,6 +85,17 @@ type Engine interface {
 	PID() int
 }
 
+// Addr is an IPv4 address on the interface.
+type Addr struct {
+	Prefix netip.Prefix
+
+	// Permanent marks an address without a lifetime (IFA_F_PERMANENT):
+	// an administrator's. netconf gives every lease a finite lifetime,
+	// so the supervisor never adopts or replaces such an address, and
+	// an engine cannot take a static address over and then remove it.
+	Permanent bool
+}
+
 // LeaseStore keeps the engine's opaque lease bytes (netconf.LeaseStore in
 // production).
 type LeaseStore interface {
@@ -114,10 +125,11 @@ type Deps struct {
 	Links <-chan bool
 
 	// Addrs lists the IPv4 addresses on the interface. The supervisor
-	// calls it once, before the first engine starts, to find a
-	// persisted lease still configured (Supervisor.Run); nil means
-	// none is adopted.
-	Addrs func() ([]netip.Prefix, error)
+	// calls it before the first engine starts, to find a persisted
+	// lease still configured (Supervisor.Run), and before it applies a
+	// new address, to leave a permanent one alone. nil means no lease
+	// is adopted and nothing is checked.
+	Addrs func() ([]Addr, error)
 
 	// Resolv writes the DNS settings of a lease Network applied
 	// (resolv.conf in production); nil when DNS is not applied.

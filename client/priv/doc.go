@@ -35,6 +35,12 @@
 // persisted lease that is not on the interface needs no removal, and its
 // RemoveLease is not a violation.
 //
+// A permanent address (one without a lifetime, IFA_F_PERMANENT) is an
+// administrator's: netconf gives every lease a finite lifetime, even an
+// infinite lease. The supervisor never adopts a permanent address and
+// never applies a lease over one, so no engine can turn a static address
+// into a lease and then remove it.
+//
 // resolv.conf is not part of the lease: when it cannot be written the
 // supervisor logs the cause and the lease still counts as applied.
 //

@@ -31,9 +31,10 @@ func persistedAddr(b []byte) netip.Prefix {
 // like one the engine asks to apply; anything that fails is logged and
 // nothing is adopted. The interface is left as it is.
 //
-// TODO: a record persisted by a compromised engine may name a static
-// address of the interface, which a later RemoveLease then deletes;
-// netconf could mark the addresses it adds to tell them apart.
+// A permanent address is never adopted: netconf gives every lease a
+// lifetime, so a record naming a permanent address names an
+// administrator's static one (perhaps written by a compromised engine to
+// have it removed later).
 func (s *Supervisor) adopt(now time.Time) {
 	if s.deps.Addrs == nil {
 		return
@@ -79,8 +80,15 @@ func (s *Supervisor) persistedLease(now time.Time) (*ipc.ApplyLease, error) {
 		return nil, fmt.Errorf("priv: addresses of %s: %w",
 			s.deps.Link.Name, err)
 	}
-	if !slices.Contains(addrs, l.Addr) {
+	i := slices.IndexFunc(addrs, func(a Addr) bool {
+		return a.Prefix == l.Addr
+	})
+	if i < 0 {
 		return nil, nil
+	}
+	if addrs[i].Permanent {
+		return nil, fmt.Errorf("priv: persisted lease: %v is a permanent "+
+			"address of %s, not a lease", l.Addr, s.deps.Link.Name)
 	}
 
 	r := engine.LeaseRequest(now, &l)

@@ -2,6 +2,7 @@ package priv
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,23 @@ func persistedRecord(t *testing.T, addr string) []byte {
 	return b
 }
 
+// linkAddrs returns a Deps.Addrs listing ss, each a prefix followed by
+// " permanent" for an address without a lifetime.
+func linkAddrs(ss []string) func() ([]Addr, error) {
+	return func() ([]Addr, error) {
+		var as []Addr
+		for _, s := range ss {
+			p, perm := strings.CutSuffix(s, " permanent")
+			as = append(as, Addr{
+				Prefix:    netip.MustParsePrefix(p),
+				Permanent: perm,
+			})
+		}
+
+		return as, nil
+	}
+}
+
 // TestRemoveRefusedPersistedLease plays an engine that verifies the
 // persisted lease at INIT-REBOOT, gets a DHCPNAK and removes it (RFC 2131
 // section 3.2 step 3): the supervisor removes it when its address was on
@@ -53,18 +71,13 @@ func TestRemoveRefusedPersistedLease(t *testing.T) {
 			[]string{"10.77.1.50/16"}, leased, nil, false},
 		{"another address: killed", []string{leased},
 			"192.0.2.9/24", nil, true},
+		{"permanent on the link: left alone",
+			[]string{leased + " permanent"}, leased, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, Options{})
-			h.sup.deps.Addrs = func() ([]netip.Prefix, error) {
-				var ps []netip.Prefix
-				for _, a := range tt.onLink {
-					ps = append(ps, netip.MustParsePrefix(a))
-				}
-
-				return ps, nil
-			}
+			h.sup.deps.Addrs = linkAddrs(tt.onLink)
 			if err := h.store.Save(persistedRecord(t, leased)); err != nil {
 				t.Fatal(err)
 			}
@@ -110,6 +123,8 @@ func TestAdoptPersistedLease(t *testing.T) {
 	}{
 		{"on the link", persistedRecord(t, leased), []string{leased},
 			netip.MustParsePrefix(leased)},
+		{"permanent on the link", persistedRecord(t, leased),
+			[]string{leased + " permanent"}, netip.Prefix{}},
 		{"not on the link", persistedRecord(t, leased), nil,
 			netip.Prefix{}},
 		{"corrupt record", []byte("SDHL garbage"), []string{leased},
@@ -121,14 +136,7 @@ func TestAdoptPersistedLease(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, Options{})
-			h.sup.deps.Addrs = func() ([]netip.Prefix, error) {
-				var ps []netip.Prefix
-				for _, a := range tt.onLink {
-					ps = append(ps, netip.MustParsePrefix(a))
-				}
-
-				return ps, nil
-			}
+			h.sup.deps.Addrs = linkAddrs(tt.onLink)
 			if tt.record != nil {
 				if err := h.store.Save(tt.record); err != nil {
 					t.Fatal(err)
@@ -142,6 +150,45 @@ func TestAdoptPersistedLease(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("adopted %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestApplyLeavesPermanentAddress checks that a lease is not applied over
+// an administrator's static address with the same IP, whatever its
+// prefix, and that the engine asking for it is not killed for it (a
+// misconfigured server can offer such an address).
+func TestApplyLeavesPermanentAddress(t *testing.T) {
+	tests := []struct {
+		name    string
+		onLink  []string
+		applied int
+	}{
+		{"free address", []string{"10.77.1.9/24 permanent"}, 1},
+		{"leased address left by a run", []string{"10.77.1.50/24"}, 1},
+		{"static address", []string{"10.77.1.50/24 permanent"}, 0},
+		{"static address, other prefix",
+			[]string{"10.77.1.50/8 permanent"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, Options{})
+			h.sup.deps.Addrs = linkAddrs(tt.onLink)
+
+			h.run()
+			e, _ := h.engine()
+			e.request(t, goodLease())
+			h.cancel()
+			if err := h.wait(); err != nil {
+				t.Fatal(err)
+			}
+
+			if got := h.rec.counts()[0]; got != tt.applied {
+				t.Errorf("applied %d leases, want %d", got, tt.applied)
+			}
+			if h.sup.Killed() > 0 {
+				t.Error("engine killed")
 			}
 		})
 	}

@@ -153,14 +153,14 @@ func (s *system) writeResolv(l *ipc.ApplyLease) error {
 }
 
 // addrs lists the IPv4 addresses on the interface.
-func (s *system) addrs() ([]netip.Prefix, error) {
+func (s *system) addrs() ([]Addr, error) {
 	as, err := s.nl.AddrList(s.nlink, netlink.FAMILY_V4)
 	if err != nil {
 		return nil, fmt.Errorf("priv: listing addresses of %s: %w",
 			s.link.Name, err)
 	}
 
-	ps := make([]netip.Prefix, 0, len(as))
+	ps := make([]Addr, 0, len(as))
 	for _, a := range as {
 		ip, ok := netip.AddrFromSlice(a.IP.To4())
 		if !ok || a.IPNet == nil {
@@ -168,7 +168,10 @@ func (s *system) addrs() ([]netip.Prefix, error) {
 		}
 
 		bits, _ := a.Mask.Size()
-		ps = append(ps, netip.PrefixFrom(ip, bits))
+		ps = append(ps, Addr{
+			Prefix:    netip.PrefixFrom(ip, bits),
+			Permanent: a.Flags&unix.IFA_F_PERMANENT != 0,
+		})
 	}
 
 	return ps, nil
