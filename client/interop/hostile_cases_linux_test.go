@@ -246,7 +246,7 @@ var hostileCases = []hostileCase{{
 		}
 		// The longest finite lifetime: a permanent address would
 		// read as an administrator's (priv.Addr).
-		out := ipJSON(t, h, "addr", "show", "dev", h.ClientIf)
+		out := ipJSON(t, h, "-4", "addr", "show", "dev", h.ClientIf)
 		if !strings.Contains(out, `"valid_life_time":42949672`) ||
 			strings.Contains(out, `"valid_life_time":4294967295`) {
 			t.Errorf("address lifetime not the longest finite: %s", out)
