@@ -16,12 +16,14 @@ import (
 
 // Apply configures link through h with the lease l: it validates l again,
 // replaces the address, installs the routes and deletes the routes a
-// previous Apply added that l no longer has, then sets the MTU. An error
-// names the step that failed; the MTU is set last so that a link that
-// refuses it keeps a working address and routes.
+// previous Apply added that l no longer has, then sets the MTU.
 //
-// TODO: roll back the address and routes when a later step fails, so a
-// kernel error cannot leave a lease half applied.
+// It is all or nothing for the address and routes: when a route step
+// fails, the routes are put back as they were and an address that was
+// not there before is deleted, and the error names the failed step (and
+// any step of the rollback that failed too). The MTU is set last and
+// apart: a link that refuses it keeps the lease's address and routes,
+// and the error wraps ErrMTU.
 func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
 	o Options) error {
 	if err := l.Validate(ipc.Policy{}); err != nil {
@@ -29,6 +31,18 @@ func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
 	}
 
 	name := link.Attrs().Name
+	had, err := hasAddr(h, link, l.Addr)
+	if err != nil {
+		return err
+	}
+
+	var before []netlink.Route
+	if o.Routes {
+		if before, err = dhcpRoutes(h, link); err != nil {
+			return err
+		}
+	}
+
 	addr := &netlink.Addr{
 		IPNet:       ipNet(l.Addr),
 		ValidLft:    int(finite(l.ValidLifetime)),
@@ -41,18 +55,58 @@ func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
 
 	if o.Routes {
 		if err := syncRoutes(h, link, wantedRoutes(link, l, o)); err != nil {
-			return err
+			return errors.Join(err, rollback(h, link, before, l.Addr, had))
 		}
 	}
 
 	if o.MTU && l.MTU != 0 && int(l.MTU) != link.Attrs().MTU {
 		if err := h.LinkSetMTU(link, int(l.MTU)); err != nil {
-			return fmt.Errorf("netconf: set MTU %d on %s: %w", l.MTU,
+			return fmt.Errorf("%w: set MTU %d on %s: %w", ErrMTU, l.MTU,
 				name, err)
 		}
 	}
 
 	return nil
+}
+
+// rollback puts back the routes netconf had on link before a failed
+// Apply, and deletes addr unless the link had it before.
+func rollback(h *netlink.Handle, link netlink.Link, before []netlink.Route,
+	addr netip.Prefix, had bool) error {
+	slices.SortStableFunc(before, func(a, b netlink.Route) int {
+		return cmp.Compare(len(a.Gw), len(b.Gw))
+	})
+	err := syncRoutes(h, link, before)
+	if !had {
+		err = errors.Join(err, deleteAddr(h, link, addr))
+	}
+	if err != nil {
+		return fmt.Errorf("netconf: rolling back: %w", err)
+	}
+
+	return nil
+}
+
+// hasAddr reports whether link has the address p with its prefix length.
+func hasAddr(h *netlink.Handle, link netlink.Link,
+	p netip.Prefix) (bool, error) {
+	as, err := h.AddrList(link, netlink.FAMILY_V4)
+	if err != nil {
+		return false, fmt.Errorf("netconf: list addresses on %s: %w",
+			link.Attrs().Name, err)
+	}
+
+	for _, a := range as {
+		ip, ok := netip.AddrFromSlice(a.IP.To4())
+		if !ok {
+			continue
+		}
+		if ones, _ := a.Mask.Size(); netip.PrefixFrom(ip, ones) == p {
+			return true, nil
+		}
+	}
+
+	return false, nil
 }
 
 // finite returns the address lifetime the kernel gets for a lease
@@ -75,6 +129,13 @@ func Remove(h *netlink.Handle, link netlink.Link, addr netip.Prefix) error {
 		return err
 	}
 
+	return deleteAddr(h, link, addr)
+}
+
+// deleteAddr deletes addr from link; an address already gone is not an
+// error.
+func deleteAddr(h *netlink.Handle, link netlink.Link,
+	addr netip.Prefix) error {
 	err := h.AddrDel(link, &netlink.Addr{IPNet: ipNet(addr)})
 	if err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) &&
 		!errors.Is(err, unix.ENOENT) {
@@ -139,12 +200,9 @@ func syncRoutes(h *netlink.Handle, link netlink.Link,
 		keep[keyOf(&want[i])] = true
 	}
 
-	filter := &netlink.Route{LinkIndex: link.Attrs().Index,
-		Protocol: RTProtDHCP}
-	have, err := h.RouteListFiltered(netlink.FAMILY_V4, filter,
-		netlink.RT_FILTER_OIF|netlink.RT_FILTER_PROTOCOL)
+	have, err := dhcpRoutes(h, link)
 	if err != nil {
-		return fmt.Errorf("netconf: list routes on %s: %w", name, err)
+		return err
 	}
 
 	for i := range have {
@@ -160,6 +218,21 @@ func syncRoutes(h *netlink.Handle, link netlink.Link,
 	}
 
 	return nil
+}
+
+// dhcpRoutes lists the routes with protocol RTProtDHCP on link.
+func dhcpRoutes(h *netlink.Handle, link netlink.Link) ([]netlink.Route,
+	error) {
+	filter := &netlink.Route{LinkIndex: link.Attrs().Index,
+		Protocol: RTProtDHCP}
+	rs, err := h.RouteListFiltered(netlink.FAMILY_V4, filter,
+		netlink.RT_FILTER_OIF|netlink.RT_FILTER_PROTOCOL)
+	if err != nil {
+		return nil, fmt.Errorf("netconf: list routes on %s: %w",
+			link.Attrs().Name, err)
+	}
+
+	return rs, nil
 }
 
 // routeKey identifies a route the way the kernel does for replacement:

@@ -1,6 +1,7 @@
 package netconf
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -304,7 +305,8 @@ func TestApplyMTURefused(t *testing.T) {
 		MTU:           1500,
 		ValidLifetime: 60, PreferredLifetime: 60,
 	}, Options{MTU: true, Routes: true, Metric: 1})
-	if err == nil || !strings.Contains(err.Error(), "set MTU 1500 on sdpm0") {
+	if !errors.Is(err, ErrMTU) ||
+		!strings.Contains(err.Error(), "set MTU 1500 on sdpm0") {
 		t.Fatalf("Apply = %v, want an MTU error", err)
 	}
 
@@ -315,6 +317,34 @@ route default via 192.0.2.1 proto 16 metric 1
 `)
 	if diff := cmp.Diff(want, snapshot(t, h, link)); diff != "" {
 		t.Errorf("address and routes stay (-want +got):\n%s", diff)
+	}
+}
+
+// TestApplyRollsBack makes the kernel refuse a route after the address
+// is in place (no route reaches the router of a link that is down): the
+// address goes again, the link is as it was, and the error names the
+// refused route.
+func TestApplyRollsBack(t *testing.T) {
+	h, link := testLink(t)
+	addForeign(t, h, link)
+	if err := h.LinkSetDown(link); err != nil {
+		t.Fatal(err)
+	}
+
+	before := snapshot(t, h, link)
+	err := Apply(h, link, &ipc.ApplyLease{
+		Addr:          prefix("192.0.2.10/24"),
+		Routers:       []netip.Addr{addr("192.0.2.1")},
+		ValidLifetime: 60, PreferredLifetime: 60,
+	}, Options{Routes: true, Metric: 100})
+	if err == nil || !strings.Contains(err.Error(), "replace route") ||
+		strings.Contains(err.Error(), "rolling back") {
+		t.Fatalf("Apply = %v, want a route error and no rollback error",
+			err)
+	}
+
+	if diff := cmp.Diff(before, snapshot(t, h, link)); diff != "" {
+		t.Errorf("link changed (-before +after):\n%s", diff)
 	}
 }
 

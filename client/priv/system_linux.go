@@ -136,9 +136,19 @@ func (s *system) close() {
 	}
 }
 
-// Apply configures the address, routes and MTU of a validated lease.
+// Apply configures the address, routes and MTU of a validated lease. A
+// link that refuses the MTU keeps the lease without it, as dhcpcd does;
+// the refusal is logged.
 func (s *system) Apply(l *ipc.ApplyLease) error {
-	return netconf.Apply(s.nl, s.nlink, l, s.opts)
+	err := netconf.Apply(s.nl, s.nlink, l, s.opts)
+	if errors.Is(err, netconf.ErrMTU) {
+		s.log.Warn("lease applied without its MTU", "addr", l.Addr,
+			"err", err)
+
+		return nil
+	}
+
+	return err
 }
 
 // writeResolv writes the DNS settings of an applied lease to resolv.conf,
