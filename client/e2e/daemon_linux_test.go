@@ -334,7 +334,7 @@ func TestLinkFlap(t *testing.T) {
 
 // TestDaemonRelease stops a daemon run with --release: it sends a unicast
 // DHCPRELEASE from the leased address (RFC 2131 section 4.4.6), removes
-// the address and exits 0.
+// the address, puts the interface's MTU back and exits 0.
 func TestDaemonRelease(t *testing.T) {
 	t.Parallel()
 	l := newLab(t)
@@ -345,6 +345,14 @@ func TestDaemonRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer capt.Stop()
+
+	mtu, err := l.ClientMTU()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mtu == srv.Scope.MTU {
+		t.Fatalf("the lease's MTU %d is the link's own", mtu)
+	}
 
 	c := newClient(t)
 	c.start(l, "--noarp", "--nodelay", "--release")
@@ -369,5 +377,9 @@ func TestDaemonRelease(t *testing.T) {
 
 	if len(addrs) != 0 {
 		t.Errorf("addresses after release: %v, want none", addrs)
+	}
+
+	if got, err := l.ClientMTU(); err != nil || got != mtu {
+		t.Errorf("MTU after release: %d (%v), want %d", got, err, mtu)
 	}
 }

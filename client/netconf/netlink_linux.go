@@ -120,16 +120,33 @@ func finite(s uint32) uint32 {
 
 // Remove deletes from link the routes netconf added and the address addr
 // (RFC 2131 section 4.4.6). Routes and addresses it did not add stay.
-// What is already gone is not an error.
-//
-// TODO: restore the MTU the link had before Apply; Remove leaves the
-// lease's MTU in place.
+// What is already gone is not an error. The lease's MTU stays; the
+// caller that knows the link's own MTU puts it back with RestoreMTU.
 func Remove(h *netlink.Handle, link netlink.Link, addr netip.Prefix) error {
 	if err := syncRoutes(h, link, nil); err != nil {
 		return err
 	}
 
 	return deleteAddr(h, link, addr)
+}
+
+// RestoreMTU sets the MTU of link back to mtu, the link's own before any
+// lease, when a lease changed it.
+func RestoreMTU(h *netlink.Handle, link netlink.Link, mtu int) error {
+	cur, err := h.LinkByIndex(link.Attrs().Index)
+	if err != nil {
+		return fmt.Errorf("netconf: link %s: %w", link.Attrs().Name, err)
+	}
+	if mtu <= 0 || cur.Attrs().MTU == mtu {
+		return nil
+	}
+
+	if err := h.LinkSetMTU(link, mtu); err != nil {
+		return fmt.Errorf("netconf: restore MTU %d on %s: %w", mtu,
+			link.Attrs().Name, err)
+	}
+
+	return nil
 }
 
 // deleteAddr deletes addr from link; an address already gone is not an

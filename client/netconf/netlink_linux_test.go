@@ -202,6 +202,12 @@ route default via 203.0.113.1 proto 16 metric 100
 		{"removed twice", func() error {
 			return Remove(h, link, prefix("192.0.2.10/24"))
 		}, "mtu 1400\n" + foreign},
+		{"MTU restored", func() error {
+			return RestoreMTU(h, link, 1500)
+		}, "mtu 1500\n" + foreign},
+		{"MTU restored twice", func() error {
+			return RestoreMTU(h, link, 1500)
+		}, "mtu 1500\n" + foreign},
 	}
 	for _, s := range steps {
 		if err := s.do(); err != nil {

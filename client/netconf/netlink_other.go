@@ -19,3 +19,8 @@ func Apply(*netlink.Handle, netlink.Link, *ipc.ApplyLease, Options) error {
 func Remove(*netlink.Handle, netlink.Link, netip.Prefix) error {
 	return ErrNotSupported
 }
+
+// RestoreMTU returns ErrNotSupported: netlink exists only on Linux.
+func RestoreMTU(*netlink.Handle, netlink.Link, int) error {
+	return ErrNotSupported
+}

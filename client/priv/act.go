@@ -41,8 +41,8 @@ func (s *Supervisor) init() {
 
 // policy returns what the supervisor trusts right now. A payload must
 // fit the smallest MTU the link has had: its MTU at start and that of
-// every lease applied since (option 26, RFC 2132 section 5.1; netconf
-// leaves a lease's MTU in place after Remove). The bound never drops
+// every lease applied since (option 26, RFC 2132 section 5.1), so that
+// it holds while an MTU is changing. The bound never drops
 // below the 576-octet datagram every host accepts (RFC 2131 section 2),
 // so a lease with a tiny MTU cannot make every request fail policy.
 func (s *Supervisor) policy() ipc.Policy {

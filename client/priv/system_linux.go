@@ -187,15 +187,23 @@ func (s *system) addrs() ([]Addr, error) {
 	return ps, nil
 }
 
-// Remove takes the lease's address and routes off the interface, and
-// closes the unicast socket bound to the address.
+// Remove takes the lease's address and routes off the interface, puts
+// back the MTU the interface had when the client started, and closes the
+// unicast socket bound to the address. A client restarted over a lease
+// it left in place counts that lease's MTU as the interface's own.
 func (s *system) Remove(l *ipc.ApplyLease) error {
 	if s.udp != nil && s.udpSrc == l.Addr.Addr() {
 		s.udp.Close()
 		s.udp = nil
 	}
 
-	return netconf.Remove(s.nl, s.nlink, l.Addr)
+	err := netconf.Remove(s.nl, s.nlink, l.Addr)
+	if s.opts.MTU {
+		err = errors.Join(err,
+			netconf.RestoreMTU(s.nl, s.nlink, s.link.MTU))
+	}
+
+	return err
 }
 
 // unicast sends payload from src:68 to dst:67 through a UDP socket bound
