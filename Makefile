@@ -10,7 +10,7 @@ SERVER   ?= dnsmasq
 # pure-Go all-threads syscalls, which cgo builds refuse.
 export CGO_ENABLED = 0
 
-.PHONY: all build setup demo test vet e2e interop interop-load-full bench bench-peers \
+.PHONY: all build setup setup-lab demo test vet e2e interop interop-load-full bench bench-peers \
 	bench-client captures image fuzz fuzz-ci afl-run libfuzzer corpus clean
 
 all: build
@@ -19,17 +19,22 @@ build:
 	$(GO) build -trimpath -ldflags='-s -w' -o $(BIN) ./client/cmd/dhcp-client
 
 # setup installs the Debian packages and Go modules that the lab, the
-# tests and the fuzzers use.
+# tests and the fuzzers use; setup-lab only what the lab needs.
 setup:
 	ci/setup.sh
+
+setup-lab:
+	ci/setup.sh lab
 
 # demo takes a lease from a real DHCP server ($(SERVER): dnsmasq, kea,
 # isc or udhcpd) in a throwaway network-namespace lab and prints what the
 # client applied. The client writes the lab namespace's own resolv.conf.
-demo: setup build
+demo: setup-lab build
+	state=$$(mktemp -d) && \
 	$(GO) run ./client/cmd/dhcp-lab demo -client $(BIN) -server $(SERVER) \
-		-- -1 -A --nodelay -t 20 --state-dir $$(mktemp -d) \
-		--resolv-conf '{resolv}' '{if}'
+		-- -1 -A --nodelay -t 20 --state-dir $$state \
+		--resolv-conf '{resolv}' '{if}'; \
+	rc=$$?; rm -rf "$$state"; exit $$rc
 
 vet:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"

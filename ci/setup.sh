@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages and Go modules that the lab, the tests and
-# the fuzzers use. Safe to run again; needs root.
+# the fuzzers use. Safe to run again; needs root. "ci/setup.sh lab"
+# installs only what the namespace lab and its DHCP servers need (make demo).
 set -euo pipefail
 
 pkgs=(
-	iproute2 procps tcpdump libpcap-dev ca-certificates
+	iproute2 procps ca-certificates
 	dnsmasq-base kea-dhcp4-server isc-dhcp-server udhcpd busybox
-	dhcpcd5 isc-dhcp-client udhcpc
-	runc afl++ clang libclang-rt-14-dev
 )
+if [[ ${1:-} != lab ]]; then
+	# Captures, peer clients, the LinuxKit runc test and the fuzzers.
+	pkgs+=(
+		tcpdump libpcap-dev dhcpcd5 isc-dhcp-client udhcpc
+		runc afl++ clang libclang-rt-dev
+	)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

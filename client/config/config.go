@@ -48,6 +48,10 @@ type Config struct {
 
 	// origin records where each field's value came from, for errors.
 	origin map[string]origin
+
+	// file is the last configuration file decoded, named in errors about
+	// fields that were never set.
+	file string
 }
 
 // origin is the file (or CommandLine) and line a value came from, and
@@ -90,7 +94,10 @@ func (c *Config) setOrigin(field string, o origin) {
 func (c *Config) errorf(field, format string, args ...any) error {
 	o, ok := c.origin[field]
 	if !ok {
-		o.file = "default"
+		o.file = c.file
+		if o.file == "" {
+			o.file = CommandLine
+		}
 	}
 
 	if o.flag != "" {
@@ -143,7 +150,8 @@ func parseHexOctets(s string) ([]byte, bool) {
 // field that is wrong and where its value came from.
 func (c *Config) Validate() error {
 	if c.Interface == "" {
-		return c.errorf("interface", "missing: name the interface")
+		return c.errorf("interface", "missing: name the interface "+
+			"(the INTERFACE argument or the interface key)")
 	}
 
 	if !validIfName(c.Interface) {

@@ -131,6 +131,7 @@ func TestParseDefaultFile(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	noDefaultFile(t)
 	bad := writeFile(t, "interface: eth0\ntimeout: -5s\n")
+	noIface := writeFile(t, "timeout: 5s\n")
 	missing := filepath.Join(t.TempDir(), "nope.yaml")
 	tests := []struct {
 		name string
@@ -138,7 +139,11 @@ func TestParseErrors(t *testing.T) {
 		want string
 	}{
 		{"no interface", nil,
-			`config: default: field "interface": missing: name the interface`},
+			`config: command line: field "interface": missing: name the ` +
+				`interface (the INTERFACE argument or the interface key)`},
+		{"no interface in the file", []string{"-f", noIface},
+			`config: ` + noIface + `: field "interface": missing: name ` +
+				`the interface (the INTERFACE argument or the interface key)`},
 		{"unknown flag", []string{"-x", "eth0"},
 			"config: command line: flag provided but not defined: -x"},
 		{"flag after interface", []string{"eth0", "-t"},

@@ -13,7 +13,7 @@
 //
 // The YAML keys are the snake_case names listed on Config's fields.
 // Unknown keys, duplicate keys and values of the wrong type are errors.
-// Durations are strings such as "30s" or whole seconds.
+// Durations are strings such as "30s" or a whole number of seconds.
 //
 // Values sent in DHCP messages follow RFC 2132: a hostname is a valid
 // RFC 1123 name (section 3.14), a client identifier holds 2 to 255 bytes

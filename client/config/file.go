@@ -77,7 +77,8 @@ func setField(p any, n *yaml.Node) string {
 
 // setDuration accepts a Go duration string or whole seconds.
 func setDuration(p *time.Duration, n *yaml.Node) string {
-	const bad = "must be a duration such as \"30s\" or whole seconds"
+	const bad = "must be a duration such as \"30s\" or a whole number " +
+		"of seconds, not negative"
 	switch n.ShortTag() {
 	case "!!int":
 		var secs int64
@@ -103,6 +104,7 @@ func setDuration(p *time.Duration, n *yaml.Node) string {
 // errors. Unknown or repeated keys and values of the wrong type are
 // errors; on error c may be partly updated.
 func Decode(file string, data []byte, c *Config) error {
+	c.file = file
 	fail := func(line int, field, format string, args ...any) error {
 		return &Error{File: file, Line: line, Field: field,
 			Reason: fmt.Sprintf(format, args...)}

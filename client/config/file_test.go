@@ -9,6 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+const durationReason = `must be a duration such as "30s" or a whole ` +
+	`number of seconds, not negative`
+
 func TestDecodeErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -30,14 +33,11 @@ func TestDecodeErrors(t *testing.T) {
 			Error{Line: 2, Field: "hostname",
 				Reason: "must be a single value"}},
 		{"bad duration", "timeout: soon\n",
-			Error{Line: 1, Field: "timeout", Reason: "must be a duration " +
-				"such as \"30s\" or whole seconds"}},
+			Error{Line: 1, Field: "timeout", Reason: durationReason}},
 		{"negative seconds", "initial_delay: -1\n",
-			Error{Line: 1, Field: "initial_delay", Reason: "must be a " +
-				"duration such as \"30s\" or whole seconds"}},
+			Error{Line: 1, Field: "initial_delay", Reason: durationReason}},
 		{"huge seconds", "timeout: 99999999999999999\n",
-			Error{Line: 1, Field: "timeout", Reason: "must be a " +
-				"duration such as \"30s\" or whole seconds"}},
+			Error{Line: 1, Field: "timeout", Reason: durationReason}},
 		{"uid overflow", "engine_uid: 4294967296\n",
 			Error{Line: 1, Field: "engine_uid", Reason: "must be an " +
 				"integer between 0 and 4294967295"}},

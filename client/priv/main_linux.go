@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/vishvananda/netlink"
-
 	"github.com/safedhcp/safedhcp/client/config"
 	"github.com/safedhcp/safedhcp/client/netconf"
 	"github.com/safedhcp/safedhcp/client/sandbox"
@@ -31,16 +29,6 @@ func Main(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
 		log.Error("start-up failed", "err", err)
 
 		return ExitFailure
-	}
-
-	if err := cfg.CheckInterface(func(name string) error {
-		_, err := netlink.LinkByName(name)
-
-		return err
-	}); err != nil {
-		log.Error("bad configuration", "err", err)
-
-		return ExitUsage
 	}
 
 	sys, err := openSystem(cfg, log)

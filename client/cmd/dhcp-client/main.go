@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -36,14 +37,22 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-// run parses the configuration and runs the supervisor until SIGTERM or
-// SIGINT.
+// run parses the configuration, checks that the interface exists and
+// runs the supervisor until SIGTERM or SIGINT.
 func run(args []string) int {
 	cfg, err := config.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(os.Stderr, config.Usage)
 
 		return priv.ExitOK
+	}
+
+	if err == nil {
+		err = cfg.CheckInterface(func(name string) error {
+			_, err := net.InterfaceByName(name)
+
+			return err
+		})
 	}
 
 	if err != nil {
