@@ -21,9 +21,11 @@ wanted() {
 }
 
 failed=()
+ran=0
 for p in $pkgs; do
 	for t in $(go test -list '^Fuzz' "$p" | grep '^Fuzz' || true); do
 		wanted "$t" || continue
+		ran=$((ran + 1))
 		# Minimising each new input for long makes the reported rate
 		# drop to zero for seconds at a time; keep it short.
 		if go test -run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" \
@@ -47,6 +49,7 @@ for p in $pkgs; do
 done
 
 if ((${#failed[@]})); then
-	echo "run-native.sh: failed: ${failed[*]}" >&2
+	echo "run-native.sh: ${#failed[@]} of $ran targets failed: ${failed[*]}" >&2
 	exit 1
 fi
+echo "run-native.sh: all $ran targets ran for $fuzztime each without a failure"
