@@ -18,7 +18,7 @@ const Usage = `usage: dhcp-client [flags] INTERFACE
   -h HOSTNAME        send HOSTNAME in option 12
   -I CLIENTID        client identifier: hex octets (01:aa:..) or text
   -i VENDORCLASS     send VENDORCLASS in option 60
-  -A, --noarp        do not probe the offered address with ARP
+  -A, --noarp        no ARP probe or announcement (RFC 5227)
   --nodelay          do not wait before the first DHCPDISCOVER
   -f FILE            config file (default ` + DefaultFile + `)
   --release          release the lease on exit

@@ -80,3 +80,36 @@ func readRequests(t *testing.T, path string) []request {
 			DstMAC: eth.DstMAC, Type: typ, CIAddr: m.CIAddr})
 	}
 }
+
+// readARP returns the ARP packets in the pcap file at path.
+func readARP(t *testing.T, path string) []*layers.ARP {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+
+		t.Fatalf("reading %s: %v", path, err)
+	}
+
+	var out []*layers.ARP
+	for {
+		data, _, err := r.ReadPacketData()
+		if err != nil {
+			return out
+		}
+
+		p := gopacket.NewPacket(data, layers.LayerTypeEthernet,
+			gopacket.Default)
+		if a, ok := p.Layer(layers.LayerTypeARP).(*layers.ARP); ok {
+			out = append(out, a)
+		}
+	}
+}

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/gopacket/layers"
 
 	"github.com/safedhcp/safedhcp/client/lab"
 )
@@ -181,4 +183,48 @@ func TestOneshotARPProbe(t *testing.T) {
 	}
 
 	c.waitLog(time.Second, "address in use", takenAddr.String())
+}
+
+// TestDaemonAnnounces checks that a daemon probing addresses (the
+// default) claims the one it configures with ANNOUNCE_NUM ARP
+// announcements, ANNOUNCE_INTERVAL apart (RFC 5227 section 2.3), after
+// probing it with PROBE_NUM probes.
+func TestDaemonAnnounces(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	srv := startServer(t, l, lab.Kea, lab.Scope{LeaseTime: 10 * time.Minute})
+	pcap := filepath.Join(t.TempDir(), "arp.pcap")
+	capt, err := l.CaptureFilter(pcap, "arp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer capt.Stop()
+
+	c := newClient(t)
+	c.start(l, "--nodelay")
+	c.waitLog(30*time.Second, "lease applied")
+	leased := checkApplied(t, l, srv).Addr()
+	time.Sleep(3 * time.Second) // ANNOUNCE_INTERVAL and some
+	if err := capt.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	probes, announcements := 0, 0
+	for _, a := range readARP(t, pcap) {
+		sender, _ := netip.AddrFromSlice(a.SourceProtAddress)
+		target, _ := netip.AddrFromSlice(a.DstProtAddress)
+		if a.Operation != layers.ARPRequest || target != leased {
+			continue
+		}
+		switch sender {
+		case netip.IPv4Unspecified():
+			probes++
+		case leased:
+			announcements++
+		}
+	}
+	if probes != 3 || announcements != 2 {
+		t.Errorf("%d probes and %d announcements of %v, want 3 and 2",
+			probes, announcements, leased)
+	}
 }

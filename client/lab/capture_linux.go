@@ -22,11 +22,17 @@ type Capture struct {
 // traffic (UDP ports 67 and 68) to path as a pcap file, and returns once
 // tcpdump is capturing.
 func (l *Lab) Capture(path string) (*Capture, error) {
+	return l.CaptureFilter(path, "udp and (port 67 or port 68)")
+}
+
+// CaptureFilter is Capture with another tcpdump filter expression, such
+// as "arp".
+func (l *Lab) CaptureFilter(path, filter string) (*Capture, error) {
 	// --immediate-mode: without it, packets of the last second can sit
 	// in the capture ring and be lost when tcpdump stops.
 	cmd := nsCommand(context.Background(), l.ServerNS, "tcpdump", "-i",
 		l.ServerIf, "-n", "-U", "--immediate-mode", "-Z", "root",
-		"-s", "0", "-w", path, "udp and (port 67 or port 68)")
+		"-s", "0", "-w", path, filter)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, fmt.Errorf("lab: capture: %w", err)

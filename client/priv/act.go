@@ -13,8 +13,8 @@ import (
 )
 
 // probeTimeout bounds one RFC 5227 probe. With probeTiming's longest
-// draws it takes 7 seconds: PROBE_WAIT, then PROBE_NUM probes and one
-// more listening gap, each PROBE_MAX.
+// draws it takes 7 seconds: PROBE_WAIT, two gaps of PROBE_MAX between the
+// PROBE_NUM probes, then ANNOUNCE_WAIT.
 const probeTimeout = 10 * time.Second
 
 // init answers the engine's Hello with Init, handing it the lease bytes
@@ -74,7 +74,7 @@ func (s *Supervisor) act(ctx context.Context, req ipc.Request) error {
 			return err
 		}
 
-		s.apply(r)
+		s.apply(ctx, r)
 	case *ipc.RemoveLease:
 		if err := r.Validate(p); err != nil {
 			return err
@@ -144,8 +144,9 @@ func (s *Supervisor) send(r *ipc.SendPayload) {
 // is not applied (see Addr.Permanent): a server offering a host's static
 // address is misconfigured, and an engine asking for it may be
 // compromised; either way the static address stays as it was.
-func (s *Supervisor) apply(r *ipc.ApplyLease) {
-	if s.applied == nil || s.applied.Addr != r.Addr {
+func (s *Supervisor) apply(ctx context.Context, r *ipc.ApplyLease) {
+	added := s.applied == nil || s.applied.Addr != r.Addr
+	if added {
 		if err := s.checkNotPermanent(r.Addr.Addr()); err != nil {
 			s.log.Error("not applying the lease", "addr", r.Addr,
 				"err", err)
@@ -169,11 +170,12 @@ func (s *Supervisor) apply(r *ipc.ApplyLease) {
 		}
 	}
 
-	if s.applied == nil || s.applied.Addr != r.Addr {
+	if added {
 		s.log.Info("lease applied", "addr", r.Addr,
 			"server", r.ServerID, "lifetime", r.ValidLifetime,
 			"routers", r.Routers, "routes", len(r.Routes),
 			"dns", r.DNS)
+		s.announce(ctx, r.Addr.Addr())
 	}
 
 	s.applied = r
@@ -275,6 +277,34 @@ func (s *Supervisor) probe(ctx context.Context, addr netip.Addr) {
 			Addr: addr, Conflict: conflict,
 		}}:
 		case <-s.done:
+		}
+	}()
+}
+
+// announce claims a newly applied address with ARP announcements (RFC
+// 5227 section 2.3) when probing is enabled: ANNOUNCE_NUM of them in the
+// background, or one at once in oneshot mode, whose process exits as
+// soon as the lease is applied. A failure is logged.
+func (s *Supervisor) announce(ctx context.Context, addr netip.Addr) {
+	announce := s.deps.Announce
+	if announce == nil {
+		return
+	}
+
+	if s.opts.Oneshot {
+		if err := announce(ctx, addr, 1); err != nil {
+			s.log.Warn("address announcement failed", "addr", addr,
+				"err", err)
+		}
+
+		return
+	}
+
+	go func() {
+		err := announce(ctx, addr, announceNum)
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("address announcement failed", "addr", addr,
+				"err", err)
 		}
 	}()
 }

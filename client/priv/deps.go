@@ -65,6 +65,10 @@ type Unicaster func(src, dst netip.Addr, payload []byte) error
 // whether another host uses it.
 type Prober func(ctx context.Context, addr netip.Addr) (bool, error)
 
+// Announcer sends n ARP announcements of addr (RFC 5227 section 2.3),
+// ANNOUNCE_INTERVAL apart, returning early when ctx ends.
+type Announcer func(ctx context.Context, addr netip.Addr, n int) error
+
 // Engine is one running engine process, or a stand-in in tests.
 type Engine interface {
 	// Send writes one event.
@@ -116,9 +120,11 @@ type Deps struct {
 	Start   Starter
 
 	// Unicast and Probe may be nil: unicast sends and probes then fail
-	// and the engine falls back (broadcast, no probe).
-	Unicast Unicaster
-	Probe   Prober
+	// and the engine falls back (broadcast, no probe). Announce may be
+	// nil: no announcements are sent.
+	Unicast  Unicaster
+	Probe    Prober
+	Announce Announcer
 
 	// Links delivers carrier changes (true for up); nil when not
 	// watched.

@@ -7,7 +7,8 @@
 //  1. takes the configuration package config validated (a bad one never
 //     reaches Main: the command exits with status 2 before any socket is
 //     opened) and marks every inherited descriptor close-on-exec;
-//  2. looks up the interface (missing: status 2) and brings its link up;
+//  2. looks up the interface (the command has already checked that it
+//     exists) and brings its link up;
 //  3. opens the AF_PACKET socket of package rawsock (IPv4 UDP to port 68
 //     only, locked filter);
 //  4. starts the engine (package engine) as a child process running
@@ -19,8 +20,10 @@
 //     requests once ipc's Validate has accepted them: SendPayload (a frame
 //     it builds itself with package frame, or a unicast datagram from the
 //     leased address, RFC 2131 section 4.4.5), ApplyLease and RemoveLease
-//     (package netconf and resolv.conf), PersistLease (the lease store),
-//     ProbeAddress (RFC 5227 section 2.1.1) and Log (re-logged with
+//     (package netconf and resolv.conf; a new address is then claimed
+//     with RFC 5227 section 2.3 ARP announcements when probing is on),
+//     PersistLease (the lease store), ProbeAddress (RFC 5227 section
+//     2.1.1) and Log (re-logged with
 //     component=engine, at most 20 lines a second after a burst of 100);
 //  7. forwards the interface's carrier changes (netlink link updates) to
 //     the engine as LinkState. A read of the packet socket that fails

@@ -104,7 +104,7 @@ func (s *system) deps(cfg *config.Config) Deps {
 		Resolv:  s.writeResolv,
 	}
 	if cfg.ARPProbe {
-		d.Probe = s.probe
+		d.Probe, d.Announce = s.probe, s.announce
 	}
 
 	return d

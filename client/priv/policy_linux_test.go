@@ -33,7 +33,7 @@ func TestPolicyPayloadFollowsMTU(t *testing.T) {
 			for _, mtu := range tt.leases {
 				l := goodLease()
 				l.MTU = mtu
-				s.apply(l)
+				s.apply(t.Context(), l)
 			}
 
 			if diff := cmp.Diff(tt.want, s.policy().MaxPayload); diff != "" {

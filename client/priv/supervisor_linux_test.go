@@ -3,6 +3,7 @@ package priv
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"testing"
 	"time"
@@ -286,5 +287,57 @@ func TestOneshotResolvConfFails(t *testing.T) {
 	if diff := cmp.Diff(want, written, cmp.Comparer(
 		func(a, b netip.Prefix) bool { return a == b })); diff != "" {
 		t.Errorf("resolv.conf writes (-want +got):\n%s", diff)
+	}
+}
+
+// TestAnnounce checks that a newly applied address is announced (RFC
+// 5227 section 2.3): ANNOUNCE_NUM times in a daemon, once in oneshot
+// mode, and not again when the same address is renewed.
+func TestAnnounce(t *testing.T) {
+	for _, oneshot := range []bool{false, true} {
+		t.Run(fmt.Sprintf("oneshot=%v", oneshot), func(t *testing.T) {
+			h := newHarness(t, Options{Oneshot: oneshot,
+				Timeout: 10 * time.Second})
+			calls := make(chan int, 4)
+			h.sup.deps.Announce = func(_ context.Context, addr netip.Addr,
+				n int) error {
+				if addr != goodLease().Addr.Addr() {
+					t.Errorf("announced %v", addr)
+				}
+				calls <- n
+
+				return nil
+			}
+
+			h.run()
+			e, _ := h.engine()
+			e.request(t, goodLease())
+			want := announceNum
+			if oneshot {
+				want = 1
+			}
+			select {
+			case n := <-calls:
+				if n != want {
+					t.Errorf("%d announcements, want %d", n, want)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no announcement")
+			}
+
+			if !oneshot {
+				renewed := goodLease()
+				renewed.ValidLifetime = 120
+				e.request(t, renewed)
+				for h.rec.counts()[0] < 2 {
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			h.cancel()
+			h.wait()
+			if n := len(calls); n != 0 {
+				t.Errorf("%d more announcements, want none", n)
+			}
+		})
 	}
 }

@@ -228,14 +228,22 @@ func (s *system) unicast(src, dst netip.Addr, payload []byte) error {
 
 // probe runs the RFC 5227 section 2.1.1 probe of addr: a random wait of
 // up to PROBE_WAIT, then PROBE_NUM probes a random PROBE_MIN..PROBE_MAX
-// apart (probeTiming).
+// apart, then ANNOUNCE_WAIT listening (probeTiming).
 func (s *system) probe(ctx context.Context, addr netip.Addr) (bool, error) {
-	wait, gap := probeTiming(randomDuration)
+	wait, listen := probeTiming(randomDuration)
 	if err := sleepCtx(ctx, wait); err != nil {
 		return false, err
 	}
 
-	return rawsock.Probe(ctx, s.link.Index, s.link.MAC, addr, probeNum, gap)
+	return rawsock.Probe(ctx, s.link.Index, s.link.MAC, addr, listen)
+}
+
+// announce sends n RFC 5227 section 2.3 announcements of addr,
+// ANNOUNCE_INTERVAL apart.
+func (s *system) announce(ctx context.Context, addr netip.Addr,
+	n int) error {
+	return rawsock.Announce(ctx, s.link.Index, s.link.MAC, addr, n,
+		announceInterval)
 }
 
 // packetConn adapts rawsock.Conn to PacketConn.

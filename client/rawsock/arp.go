@@ -71,6 +71,15 @@ func probePacket(mac [6]byte, addr netip.Addr) arpPacket {
 	}
 }
 
+// announcePacket returns the ARP announcement of addr (RFC 5227 section
+// 2.3): a request like a probe, but with addr as the sender IP too.
+func announcePacket(mac [6]byte, addr netip.Addr) arpPacket {
+	p := probePacket(mac, addr)
+	p.senderIP = addr
+
+	return p
+}
+
 // conflicts reports whether p, received while probing addr from mac,
 // shows that another host uses or wants addr (RFC 5227 section 2.1.1):
 // any ARP packet whose sender IP is addr, or an ARP probe for addr from

@@ -20,6 +20,18 @@ func TestProbePacketWire(t *testing.T) {
 	}
 }
 
+func TestAnnouncePacketWire(t *testing.T) {
+	got := appendARP(nil, announcePacket(testMAC, serverIP))
+	want := []byte{
+		0, 1, 8, 0, 6, 4, 0, 1, // Ethernet, IPv4, request
+		0x02, 0x53, 0x44, 0x53, 0x00, 0x01, 192, 0, 2, 1, // sender
+		0, 0, 0, 0, 0, 0, 192, 0, 2, 1, // target
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("announcement bytes (-want +got):\n%s", diff)
+	}
+}
+
 func TestParseARP(t *testing.T) {
 	reply := arpPacket{
 		op: arpReply, senderMAC: peerMAC, senderIP: serverIP,

@@ -200,7 +200,8 @@ func TestProbe(t *testing.T) {
 			var err error
 			p.client.in(t, func() {
 				got, err = Probe(context.Background(), p.client.ifindex,
-					p.client.mac, tt.addr, 2, 200*time.Millisecond)
+					p.client.mac, tt.addr, []time.Duration{
+						200 * time.Millisecond, 200 * time.Millisecond})
 			})
 			if err != nil {
 				t.Fatalf("Probe: %v", err)
@@ -240,7 +241,8 @@ func TestProbeSeesOtherProber(t *testing.T) {
 	var err error
 	p.client.in(t, func() {
 		got, err = Probe(context.Background(), p.client.ifindex,
-			p.client.mac, addr, 3, 100*time.Millisecond)
+			p.client.mac, addr, []time.Duration{100 * time.Millisecond,
+				100 * time.Millisecond, 100 * time.Millisecond})
 	})
 	if err != nil {
 		t.Fatalf("Probe: %v", err)
@@ -251,10 +253,169 @@ func TestProbeSeesOtherProber(t *testing.T) {
 }
 
 func TestProbeBadArguments(t *testing.T) {
-	_, err := Probe(context.Background(), 1, testMAC,
-		netip.MustParseAddr("::1"), 1, time.Second)
-	if err == nil {
-		t.Error("Probe of an ipv6 address succeeded")
+	v4 := netip.MustParseAddr("192.0.2.9")
+	for _, tt := range []struct {
+		name   string
+		addr   netip.Addr
+		listen []time.Duration
+	}{
+		{"ipv6", netip.MustParseAddr("::1"), []time.Duration{time.Second}},
+		{"no probes", v4, nil},
+		{"zero wait", v4, []time.Duration{time.Second, 0}},
+	} {
+		_, err := Probe(context.Background(), 1, testMAC, tt.addr,
+			tt.listen)
+		if err == nil {
+			t.Errorf("Probe with %s succeeded", tt.name)
+		}
+	}
+	if err := Announce(context.Background(), 1, testMAC,
+		netip.MustParseAddr("::1"), 2, time.Second); err == nil {
+		t.Error("Announce of an ipv6 address succeeded")
+	}
+}
+
+// capturedARP is an ARP packet the peer received, and when.
+type capturedARP struct {
+	at time.Time
+	p  arpPacket
+}
+
+// captureARP reads the ARP packets the peer receives until stop is
+// closed, and returns them once it is.
+func captureARP(t *testing.T, p *pair,
+	stop <-chan struct{}) func() []capturedARP {
+	t.Helper()
+	peer := openRawPeer(t, p.peer)
+	out := make(chan []capturedARP, 1)
+	go func() {
+		var got []capturedARP
+		buf := make([]byte, 1600)
+		for {
+			select {
+			case <-stop:
+				out <- got
+				return
+			default:
+			}
+			fds := []unix.PollFd{{Fd: int32(peer.fd), Events: unix.POLLIN}}
+			if n, _ := unix.Poll(fds, 20); n <= 0 {
+				continue
+			}
+			n, _, err := unix.Recvfrom(peer.fd, buf, unix.MSG_DONTWAIT)
+			if err != nil || n < 14 || buf[12] != 8 || buf[13] != 6 {
+				continue
+			}
+			if a, err := parseARP(buf[14:n]); err == nil {
+				got = append(got, capturedARP{time.Now(), a})
+			}
+		}
+	}()
+
+	return func() []capturedARP { return <-out }
+}
+
+// TestProbeWaits checks that Probe sends one probe per wait and listens
+// each wait after its probe: the gaps between probes follow the waits,
+// and Probe returns only after the last one.
+func TestProbeWaits(t *testing.T) {
+	p := newPair(t, "")
+	stop := make(chan struct{})
+	captured := captureARP(t, p, stop)
+	addr := netip.MustParseAddr("192.0.2.77")
+	waits := []time.Duration{100 * time.Millisecond,
+		400 * time.Millisecond, 300 * time.Millisecond}
+
+	var took time.Duration
+	var err error
+	p.client.in(t, func() {
+		start := time.Now()
+		_, err = Probe(context.Background(), p.client.ifindex,
+			p.client.mac, addr, waits)
+		took = time.Since(start)
+	})
+	close(stop)
+	got := captured()
+	if err != nil {
+		t.Fatalf("Probe: %v", err)
+	}
+
+	if len(got) != len(waits) {
+		t.Fatalf("peer saw %d probes, want %d", len(got), len(waits))
+	}
+	for i, c := range got {
+		if c.p != probePacket(p.client.mac, addr) {
+			t.Errorf("probe %d = %+v", i, c.p)
+		}
+		if i == 0 {
+			continue
+		}
+		gap := c.at.Sub(got[i-1].at)
+		if want := waits[i-1]; gap < want-50*time.Millisecond ||
+			gap > want+150*time.Millisecond {
+			t.Errorf("gap before probe %d = %v, want about %v", i, gap,
+				want)
+		}
+	}
+	if want := waits[0] + waits[1] + waits[2]; took < want-50*time.Millisecond {
+		t.Errorf("Probe returned after %v, want after %v: it must listen "+
+			"the last wait after the last probe", took, want)
+	}
+}
+
+// TestAnnounce checks the announcements' count, content and spacing
+// (RFC 5227 section 2.3).
+func TestAnnounce(t *testing.T) {
+	p := newPair(t, "")
+	stop := make(chan struct{})
+	captured := captureARP(t, p, stop)
+	addr := netip.MustParseAddr("192.0.2.78")
+
+	var err error
+	p.client.in(t, func() {
+		err = Announce(context.Background(), p.client.ifindex,
+			p.client.mac, addr, 2, 300*time.Millisecond)
+	})
+	time.Sleep(100 * time.Millisecond)
+	close(stop)
+	got := captured()
+	if err != nil {
+		t.Fatalf("Announce: %v", err)
+	}
+
+	if len(got) != 2 {
+		t.Fatalf("peer saw %d announcements, want 2", len(got))
+	}
+	want := arpPacket{op: arpRequest, senderMAC: p.client.mac,
+		senderIP: addr, targetIP: addr}
+	for i, c := range got {
+		if c.p != want {
+			t.Errorf("announcement %d = %+v, want %+v", i, c.p, want)
+		}
+	}
+	if gap := got[1].at.Sub(got[0].at); gap < 250*time.Millisecond {
+		t.Errorf("announcements %v apart, want 300ms", gap)
+	}
+}
+
+// TestAnnounceStops checks that Announce ends with its context.
+func TestAnnounceStops(t *testing.T) {
+	p := newPair(t, "")
+	ctx, cancel := context.WithTimeout(context.Background(),
+		200*time.Millisecond)
+	defer cancel()
+
+	var err error
+	start := time.Now()
+	p.client.in(t, func() {
+		err = Announce(ctx, p.client.ifindex, p.client.mac,
+			netip.MustParseAddr("192.0.2.79"), 2, 10*time.Second)
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Announce = %v, want the context's error", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Announce took %v after its context ended", d)
 	}
 }
 

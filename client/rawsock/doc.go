@@ -10,7 +10,8 @@
 //     (RFC 2131 section 4.4.5): a locked filter that accepts nothing keeps
 //     the kernel from queueing the replies, which Conn receives;
 //   - Probe, the RFC 5227 section 2.1.1 ARP probe that detects an address
-//     already in use before the client configures it.
+//     already in use before the client configures it, and Announce, the
+//     section 2.3 announcements that claim it once configured.
 //
 // The sockets are Linux-only; on other systems every constructor returns
 // ErrNotSupported.

@@ -44,6 +44,12 @@ func (u *UDPConn) Close() error { return ErrNotSupported }
 
 // Probe returns ErrNotSupported: it needs AF_PACKET sockets.
 func Probe(ctx context.Context, ifindex int, mac [6]byte, addr netip.Addr,
-	n int, interval time.Duration) (bool, error) {
+	listen []time.Duration) (bool, error) {
 	return false, ErrNotSupported
+}
+
+// Announce returns ErrNotSupported: it needs AF_PACKET sockets.
+func Announce(ctx context.Context, ifindex int, mac [6]byte,
+	addr netip.Addr, n int, interval time.Duration) error {
+	return ErrNotSupported
 }

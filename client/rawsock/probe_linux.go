@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -13,16 +14,18 @@ import (
 
 // Probe performs RFC 5227 section 2.1.1 address conflict detection for
 // addr on the interface with index ifindex and hardware address mac: it
-// broadcasts n ARP probes (sender IP 0.0.0.0) interval apart and listens
-// until interval after the last one. It reports a conflict as soon as
-// another host sends any ARP packet with addr as its sender address, or
-// probes for addr itself. The random delays and the PROBE_* constants of
-// the RFC are left to the caller. It needs CAP_NET_RAW.
+// broadcasts one ARP probe (sender IP 0.0.0.0) for each entry of listen,
+// and after each listens for that long. The caller draws the random
+// PROBE_MIN..PROBE_MAX gaps and ends listen with ANNOUNCE_WAIT, and waits
+// the random PROBE_WAIT before calling. Probe reports a conflict as soon
+// as another host sends any ARP packet with addr as its sender address,
+// or probes for addr itself. It needs CAP_NET_RAW.
 func Probe(ctx context.Context, ifindex int, mac [6]byte, addr netip.Addr,
-	n int, interval time.Duration) (conflict bool, err error) {
-	if !addr.Is4() || n < 1 || interval <= 0 {
+	listen []time.Duration) (conflict bool, err error) {
+	if !addr.Is4() || len(listen) == 0 || slices.ContainsFunc(listen,
+		func(d time.Duration) bool { return d <= 0 }) {
 		return false, fmt.Errorf("rawsock: probe: bad arguments %v, "+
-			"%d probes, interval %v", addr, n, interval)
+			"listening %v", addr, listen)
 	}
 	s, err := openARP(ifindex)
 	if err != nil {
@@ -32,18 +35,16 @@ func Probe(ctx context.Context, ifindex int, mac [6]byte, addr netip.Addr,
 
 	probe := appendARP(nil, probePacket(mac, addr))
 	buf := make([]byte, 1500)
-	for i := range n + 1 {
+	for _, d := range listen {
 		if err := ctx.Err(); err != nil {
 			return false, fmt.Errorf("rawsock: probe %v: %w", addr, err)
 		}
-		if i < n {
-			if err := s.send(probe); err != nil {
-				return false, err
-			}
+		if err := s.send(probe); err != nil {
+			return false, err
 		}
-		deadline := time.Now().Add(interval)
-		if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-			deadline = d
+		deadline := time.Now().Add(d)
+		if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+			deadline = dl
 		}
 		found, err := s.watch(buf, deadline, mac, addr)
 		if found || err != nil {
@@ -52,6 +53,42 @@ func Probe(ctx context.Context, ifindex int, mac [6]byte, addr netip.Addr,
 	}
 
 	return false, nil
+}
+
+// Announce broadcasts n ARP announcements of addr (RFC 5227 section 2.3)
+// interval apart on the interface with index ifindex and hardware
+// address mac, claiming the address it has just configured. It returns
+// early, with an error, when ctx ends. It needs CAP_NET_RAW.
+func Announce(ctx context.Context, ifindex int, mac [6]byte,
+	addr netip.Addr, n int, interval time.Duration) error {
+	if !addr.Is4() || n < 1 || interval <= 0 {
+		return fmt.Errorf("rawsock: announce: bad arguments %v, %d "+
+			"announcements, interval %v", addr, n, interval)
+	}
+	s, err := openARP(ifindex)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	p := appendARP(nil, announcePacket(mac, addr))
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for i := range n {
+		if i > 0 {
+			t.Reset(interval)
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return fmt.Errorf("rawsock: announce %v: %w", addr, ctx.Err())
+		}
+		if err := s.send(p); err != nil {
+			return err
+		}
+	}
+
+	return nil
 }
 
 // arpSocket is an AF_PACKET SOCK_DGRAM socket for ETH_P_ARP on one
@@ -102,7 +139,7 @@ func (s *arpSocket) send(p []byte) error {
 		err = serr
 	}
 	if err != nil {
-		return fmt.Errorf("rawsock: send arp probe on interface %d: %w",
+		return fmt.Errorf("rawsock: send arp packet on interface %d: %w",
 			s.ifindex, err)
 	}
 
