@@ -30,10 +30,9 @@ func (r request) unicast() bool {
 		r.DstMAC.String() != "ff:ff:ff:ff:ff:ff"
 }
 
-// readRequests returns the DHCP messages to port 67 in the pcap file at
-// path. tcpdump may still be writing it; a record cut short at the end is
-// ignored.
-func readRequests(t *testing.T, path string) []request {
+// readPackets returns the packets in the pcap file at path. tcpdump may
+// still be writing it; a record cut short at the end is ignored.
+func readPackets(t *testing.T, path string) []gopacket.Packet {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -50,15 +49,24 @@ func readRequests(t *testing.T, path string) []request {
 		t.Fatalf("reading %s: %v", path, err)
 	}
 
-	var out []request
+	var out []gopacket.Packet
 	for {
 		data, _, err := r.ReadPacketData()
 		if err != nil {
 			return out
 		}
 
-		p := gopacket.NewPacket(data, layers.LayerTypeEthernet,
-			gopacket.NoCopy)
+		out = append(out, gopacket.NewPacket(data,
+			layers.LayerTypeEthernet, gopacket.Default))
+	}
+}
+
+// readRequests returns the DHCP messages to port 67 in the pcap file at
+// path.
+func readRequests(t *testing.T, path string) []request {
+	t.Helper()
+	var out []request
+	for _, p := range readPackets(t, path) {
 		eth, _ := p.Layer(layers.LayerTypeEthernet).(*layers.Ethernet)
 		ip, _ := p.Layer(layers.LayerTypeIPv4).(*layers.IPv4)
 		udp, _ := p.Layer(layers.LayerTypeUDP).(*layers.UDP)
@@ -79,37 +87,19 @@ func readRequests(t *testing.T, path string) []request {
 		out = append(out, request{Src: src, Dst: dst,
 			DstMAC: eth.DstMAC, Type: typ, CIAddr: m.CIAddr})
 	}
+
+	return out
 }
 
 // readARP returns the ARP packets in the pcap file at path.
 func readARP(t *testing.T, path string) []*layers.ARP {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-
-		t.Fatalf("reading %s: %v", path, err)
-	}
-
 	var out []*layers.ARP
-	for {
-		data, _, err := r.ReadPacketData()
-		if err != nil {
-			return out
-		}
-
-		p := gopacket.NewPacket(data, layers.LayerTypeEthernet,
-			gopacket.Default)
+	for _, p := range readPackets(t, path) {
 		if a, ok := p.Layer(layers.LayerTypeARP).(*layers.ARP); ok {
 			out = append(out, a)
 		}
 	}
+
+	return out
 }
