@@ -1,5 +1,6 @@
 // glue.h declares the coverage glue between Go's counters and AFL++'s
-// map (glue.c) that the persistent-mode driver (driver.c) calls.
+// map (glue.c) that the persistent-mode driver (driver.c) and the harness
+// side of its relay (relay.c) call.
 
 #ifndef SAFEDHCP_AFL_GLUE_H
 #define SAFEDHCP_AFL_GLUE_H
