@@ -73,7 +73,7 @@ func checkFrame(b []byte) error {
 		return ErrTooLong
 	case len(b) < MinLen:
 		return ErrTruncated
-	case [4]byte(b[offCookie:offOpts]) != Cookie:
+	case string(b[offCookie:offOpts]) != Cookie:
 		return ErrBadCookie
 	}
 

@@ -111,7 +111,7 @@ func (m *Message) putHeader(b []byte) {
 	copy(b[28:offSName], m.CHAddr[:])
 	copy(b[offSName:offFile], m.SName[:])
 	copy(b[offFile:offCookie], m.File[:])
-	copy(b[offCookie:], Cookie[:])
+	copy(b[offCookie:], Cookie)
 }
 
 // putAddr writes the IPv4 address a, or 0.0.0.0 for the zero Addr, into

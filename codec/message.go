@@ -29,8 +29,8 @@ const (
 )
 
 // Cookie is the magic cookie that starts the options field (RFC 2131
-// section 3, RFC 2132 section 2).
-var Cookie = [4]byte{99, 130, 83, 99}
+// section 3, RFC 2132 section 2): 99, 130, 83, 99.
+const Cookie = "\x63\x82\x53\x63"
 
 // OpCode is the BOOTP op field.
 type OpCode uint8

@@ -364,7 +364,7 @@ func checkPayload(b []byte, p Policy,
 			chaddr[:hlen], p.HWAddr)
 	}
 
-	if !bytes.Equal(b[236:240], codec.Cookie[:]) {
+	if string(b[236:240]) != codec.Cookie {
 		return fail("Payload", "no magic cookie")
 	}
 

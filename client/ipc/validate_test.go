@@ -18,7 +18,7 @@ func validPayload() []byte {
 	b[0] = byte(codec.BootRequest)
 	b[1], b[2] = 1, 6
 	copy(b[28:], testMAC)
-	copy(b[236:], codec.Cookie[:])
+	copy(b[236:], codec.Cookie)
 
 	return b
 }
