@@ -169,7 +169,11 @@ func (o *Options) ClientFQDN() (FQDN, error) {
 // most 16 pointers are followed per name and a name is at most 255 bytes
 // in wire form. Each label is validated like HostName's. The root name
 // is malformed, as a search domain must not be empty.
-func (o *Options) DomainSearch(dst []string) ([]string, error) {
+//
+// At most limit names are appended; the rest are checked all the same.
+// Pointers let two bytes stand for a 253-byte name, so the limit is what
+// bounds the strings allocated: limit times 253 bytes at most.
+func (o *Options) DomainSearch(dst []string, limit int) ([]string, error) {
 	v, err := o.value(OptDomainSearch)
 	if err != nil {
 		return dst, err
@@ -188,7 +192,9 @@ func (o *Options) DomainSearch(dst []string) ([]string, error) {
 		if err != nil {
 			return dst[:start], o.bad(OptDomainSearch, err)
 		}
-		dst = append(dst, string(buf[:n]))
+		if len(dst)-start < limit {
+			dst = append(dst, string(buf[:n]))
+		}
 		i = next
 	}
 

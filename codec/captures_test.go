@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"io"
+	"math"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -85,7 +86,7 @@ func readServed(t *testing.T, o *Options) served {
 	s.Routers, errs[3] = o.Routers(nil)
 	s.DNS, errs[4] = o.DNSServers(nil)
 	s.Domain, errs[5] = o.DomainName()
-	s.Search, errs[6] = o.DomainSearch(nil)
+	s.Search, errs[6] = o.DomainSearch(nil, math.MaxInt)
 	s.Routes, errs[7] = o.ClasslessRoutes(nil)
 	s.MTU, errs[8] = o.InterfaceMTU()
 	s.HostName, errs[9] = o.HostName()

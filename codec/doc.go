@@ -27,7 +27,8 @@
 // only when dst lacks capacity; a dst of MaxMessageLen bytes always has
 // enough. Options setters never allocate. Accessors of numbers and
 // addresses allocate nothing when present (slices are appended to the
-// caller's dst); those returning strings allocate the string; any
+// caller's dst); those returning strings allocate the string, and
+// DomainSearch at most its limit of strings of up to 253 bytes; any
 // accessor allocates one *OptionError for a malformed value. Absent
 // options cost nothing.
 package codec

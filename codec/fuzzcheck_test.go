@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"math"
 	"net/netip"
 	"strings"
 	"testing"
@@ -209,7 +210,7 @@ var accessorChecks = map[OptionCode]func(o *Options, v []byte) error{
 			(got.Name == "" || strings.Trim(got.Name, nameChars) == ""))
 	},
 	OptDomainSearch: func(o *Options, v []byte) error {
-		got, err := o.DomainSearch(nil)
+		got, err := o.DomainSearch(nil, math.MaxInt)
 		ok := len(got) > 0
 		for _, n := range got {
 			ok = ok && n != "" && len(n) <= maxNameLen &&

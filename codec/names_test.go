@@ -2,6 +2,8 @@ package codec
 
 import (
 	"bytes"
+	"errors"
+	"math"
 	"testing"
 )
 
@@ -73,7 +75,7 @@ func nameCases() []accessorCase {
 	boot := func(o *Options) (any, error) { return o.Bootfile() }
 	portal := func(o *Options) (any, error) { return o.CaptivePortal() }
 	fqdn := func(o *Options) (any, error) { return o.ClientFQDN() }
-	search := func(o *Options) (any, error) { return o.DomainSearch(nil) }
+	search := func(o *Options) (any, error) { return o.DomainSearch(nil, math.MaxInt) }
 	user := func(o *Options) (any, error) { return o.UserClass(nil) }
 
 	label63 := bytes.Repeat([]byte{'x'}, 63)
@@ -200,5 +202,47 @@ func TestLongPointerNameIsLong(t *testing.T) {
 	// 6 labels of 61 wire bytes and the zero byte: 367 bytes.
 	if _, _, err := readWireName(v, len(v)-63, &buf, true, false); err == nil {
 		t.Fatal("the 6-label name decoded")
+	}
+}
+
+// TestDomainSearchLimit: two-byte pointers can repeat a 253-byte name
+// hundreds of times in one option 119; the limit bounds the strings
+// allocated, and the names past it are still checked.
+func TestDomainSearchLimit(t *testing.T) {
+	label := bytes.Repeat([]byte{'a'}, 63)
+	var echo []byte
+	for _, n := range []int{63, 63, 63, 61} { // 253 characters
+		echo = append(append(echo, byte(n)), label[:n]...)
+	}
+	echo = append(echo, 0)
+	for range 1000 {
+		echo = append(echo, 0xc0, 0)
+	}
+
+	var o Options
+	if err := o.Set(OptDomainSearch, echo); err != nil {
+		t.Fatal(err)
+	}
+	dst := make([]string, 0, 3)
+	allocs := testing.AllocsPerRun(10, func() {
+		names, err := o.DomainSearch(dst, 3)
+		if err != nil || len(names) != 3 || len(names[2]) != 253 {
+			t.Fatalf("got %d names, %v; want 3 of 253 bytes",
+				len(names), err)
+		}
+	})
+	if allocs != 3 {
+		t.Errorf("%v allocations, want 3: one per name returned", allocs)
+	}
+
+	// A name whose pointer leads back to its own start: a loop.
+	self := len(echo)
+	bad := append(echo, 1, 'a', 0xc0|byte(self>>8), byte(self))
+	if err := o.Set(OptDomainSearch, bad); err != nil {
+		t.Fatal(err)
+	}
+	if names, err := o.DomainSearch(nil, 3); !errors.Is(err, ErrMalformed) {
+		t.Errorf("a loop past the limit: %d names, %v; want ErrMalformed",
+			len(names), err)
 	}
 }

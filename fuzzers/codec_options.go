@@ -2,6 +2,7 @@ package fuzzers
 
 import (
 	"errors"
+	"math"
 	"net/netip"
 
 	"github.com/safedhcp/safedhcp/codec"
@@ -181,7 +182,7 @@ func checkNames(o *codec.Options) {
 	_, err := o.ClientFQDN()
 	checkOpt(o, codec.OptClientFQDN, err)
 
-	names, err := o.DomainSearch(nil)
+	names, err := o.DomainSearch(nil, math.MaxInt)
 	if checkOpt(o, codec.OptDomainSearch, err) {
 		for _, n := range names {
 			if len(n) > 255 {

@@ -193,12 +193,13 @@ func (m *Machine) addrList(o *codec.Options, c codec.OptionCode,
 // (codec.ValidHostname, RFC 1123 section 2.1), the rule the privileged
 // side applies before writing resolv.conf; an option that fails is left
 // out whole with a warning, so that one odd name never costs the lease.
-// Past maxList search names the rest are left out.
+// Past maxList search names the rest are left out, and a name listed twice
+// is kept once.
 func (m *Machine) leaseNames(l *Lease, o *codec.Options) {
 	id := l.ServerID
-	if s, err := o.DomainSearch(nil); err == nil &&
+	if s, err := o.DomainSearch(nil, maxList); err == nil &&
 		!slices.ContainsFunc(s, notHostname) {
-		l.Search = s[:min(len(s), maxList):min(len(s), maxList)]
+		l.Search = dedup(s)
 	} else if o.Has(codec.OptDomainSearch) {
 		m.ignored(codec.OptDomainSearch, id)
 	}
@@ -219,6 +220,21 @@ func (m *Machine) name(o *codec.Options, c codec.OptionCode,
 	}
 
 	return ""
+}
+
+// dedup removes the later copies of names listed twice from s, in place,
+// and returns the shortened slice, capped to its length.
+func dedup(s []string) []string {
+	n := 0
+	for _, x := range s {
+		if !slices.Contains(s[:n], x) {
+			s[n] = x
+			n++
+		}
+	}
+	clear(s[n:])
+
+	return s[:n:n]
 }
 
 // notHostname reports whether s fails codec.ValidHostname.

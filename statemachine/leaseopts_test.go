@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/netip"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -89,6 +90,23 @@ func TestLeaseOptions(t *testing.T) {
 				24).String(), "10.0.0.2"))
 	}
 	loop := []byte{1, 'a', 0xc0, 0} // a pointer to itself
+	// echo is one long name, then 199 two-byte pointers back to it: the
+	// same name 200 times (RFC 3397 section 2 allows it).
+	long := "a23456789.b23456789.c23456789.example"
+	echo := wire(long)
+	for range 199 {
+		echo = append(echo, 0xc0, 0)
+	}
+	// distinct is 81 names: "x", then "n0.x" to "n79.x", each pointing
+	// to "x".
+	distinct := wire("x")
+	names81 := []string{"x"}
+	for i := range 80 {
+		l := strconv.Itoa(i)
+		distinct = append(append(distinct, byte(len(l)+1), 'n'), l...)
+		distinct = append(distinct, 0xc0, 0)
+		names81 = append(names81, "n"+l+".x")
+	}
 	ignored := func(c string) []string {
 		return []string{"ignored malformed option " + c}
 	}
@@ -145,6 +163,12 @@ func TestLeaseOptions(t *testing.T) {
 			leaseView{Routers: []netip.Addr{srvID},
 				Search: []string{"eng.example.com", "example.com"},
 				Domain: "example.com", Hostname: "box-1"}},
+		{"a name listed twice is kept once",
+			set(codec.OptDomainSearch, echo),
+			leaseView{Routers: []netip.Addr{srvID}, Search: []string{long}}},
+		{"past 64 search names the rest are left out",
+			set(codec.OptDomainSearch, distinct),
+			leaseView{Routers: []netip.Addr{srvID}, Search: names81[:64]}},
 		{"malformed 119 dropped",
 			set(codec.OptDomainSearch, loop,
 				codec.OptDomainName, []byte("example.com")),
