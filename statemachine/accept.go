@@ -95,6 +95,9 @@ func serverID(msg *codec.Message) (netip.Addr, DropReason) {
 func leaseAddr(msg *codec.Message) (netip.Prefix, DropReason) {
 	bits, err := msg.Options.SubnetMask()
 	switch {
+	case err == nil && bits == 0:
+		// 0.0.0.0 would put every IPv4 address on-link.
+		return netip.Prefix{}, ReasonBadSubnetMask
 	case err == nil:
 	case msg.Options.Has(codec.OptSubnetMask):
 		return netip.Prefix{}, ReasonBadSubnetMask
@@ -148,11 +151,12 @@ func lastAddr(p netip.Prefix) netip.Addr {
 // onOffer selects the first acceptable DHCPOFFER and requests it (RFC 2131
 // section 4.4.1), or pauses for an IPv6-only network (RFC 8925 section
 // 3.2).
+//
+// An IPv6-only offer need not carry a usable address: such servers often
+// send yiaddr 0.0.0.0 (RFC 8925 section 3.3), so option 108 is honoured
+// before yiaddr is checked.
 func (m *Machine) onOffer(now time.Time, msg *codec.Message, src netip.Addr) {
 	id, r := serverID(msg)
-	if r == ReasonNone {
-		_, r = leaseAddr(msg)
-	}
 	if r != ReasonNone {
 		m.drop(r, src)
 
@@ -167,6 +171,11 @@ func (m *Machine) onOffer(now time.Time, msg *codec.Message, src netip.Addr) {
 
 			return
 		}
+	}
+	if _, r := leaseAddr(msg); r != ReasonNone {
+		m.drop(r, src)
+
+		return
 	}
 
 	m.offer, m.server = msg.YIAddr, id
@@ -184,7 +193,6 @@ func (m *Machine) onRapidAck(now time.Time, msg *codec.Message, src netip.Addr) 
 
 		return
 	}
-	m.sent = m.started
 	m.acknowledged(now, msg, src)
 }
 

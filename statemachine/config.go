@@ -3,7 +3,10 @@ package statemachine
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
+	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/safedhcp/safedhcp/codec"
@@ -31,7 +34,7 @@ type Config struct {
 	VendorClass []byte
 
 	// Params is the content of option 55 (RFC 2132 section 9.8); nil
-	// means DefaultParams.
+	// asks for everything a Lease holds.
 	Params []codec.OptionCode
 
 	// InitialDelay is the upper bound of the random wait before the
@@ -59,9 +62,9 @@ type Config struct {
 	MaxMessageSize uint16
 }
 
-// DefaultParams is the option 55 list used when Config.Params is nil:
+// defaultParams is the option 55 list used when Config.Params is nil:
 // everything a Lease holds (RFC 2132, RFC 3397, RFC 3442).
-var DefaultParams = []codec.OptionCode{
+var defaultParams = [...]codec.OptionCode{
 	codec.OptSubnetMask, codec.OptClasslessRoute, codec.OptRouter,
 	codec.OptDNSServer, codec.OptHostName, codec.OptDomainName,
 	codec.OptInterfaceMTU, codec.OptBroadcastAddr, codec.OptNTPServer,
@@ -74,6 +77,7 @@ var (
 	errHWAddr   = errors.New("statemachine: hardware address must be 1 to 16 bytes")
 	errClientID = errors.New("statemachine: client id must be 2 to 255 bytes")
 	errOption   = errors.New("statemachine: option value too long")
+	errTooLong  = errors.New("statemachine: client options too long")
 	errRand     = errors.New("statemachine: nil random source")
 )
 
@@ -95,14 +99,50 @@ func (c *Config) check() error {
 		return errOption
 	}
 	if c.Params == nil {
-		c.Params = DefaultParams
+		c.Params = defaultParams[:]
 	}
-	if c.IPv6OnlyPreferred {
+	if c.IPv6OnlyPreferred &&
+		!slices.Contains(c.Params, codec.OptIPv6OnlyPreferred) {
 		c.Params = append([]codec.OptionCode{codec.OptIPv6OnlyPreferred},
 			c.Params...)
 	}
 	if len(c.Params) > 255 {
 		return fmt.Errorf("%w: %d parameters", errOption, len(c.Params))
+	}
+
+	return nil
+}
+
+// Validate returns the error New would return for c: nil when c describes
+// a client the machine can run.
+func (c Config) Validate() error {
+	_, err := New(c, rand.New(rand.NewPCG(0, 0)))
+
+	return err
+}
+
+// checkSize returns an error when the longest message the machine can
+// send for its configuration, a DHCPREQUEST with every option it may
+// carry, does not fit codec.DefaultMaxLen (RFC 2131 section 2): the client
+// id, host name, vendor class and parameter list must leave room.
+func (m *Machine) checkSize() error {
+	a := netip.AddrFrom4([4]byte{255, 255, 255, 255})
+	m.header(codec.Request, netip.Addr{})
+	m.params()
+	_ = m.out.Options.SetAddr(codec.OptRequestedIP, a)
+	_ = m.out.Options.SetAddr(codec.OptServerID, a)
+	if m.cfg.RapidCommit {
+		_ = m.out.Options.Set(codec.OptRapidCommit, nil)
+	}
+
+	b, err := m.out.Append(m.buf[:0], codec.MaxMessageLen)
+	m.out.Reset()
+	if err != nil {
+		return fmt.Errorf("%w: %w", errTooLong, err)
+	}
+	if len(b) > codec.DefaultMaxLen {
+		return fmt.Errorf("%w: they make a %d-byte DHCPREQUEST, over %d",
+			errTooLong, len(b), codec.DefaultMaxLen)
 	}
 
 	return nil

@@ -66,6 +66,14 @@ func TestDropReasons(t *testing.T) {
 		{"yiaddr subnet broadcast", sm.Config{}, "offer",
 			func(m *codec.Message) { m.YIAddr = addr("10.0.0.255") },
 			sm.ReasonBadYIAddr},
+		{"mask 0.0.0.0", sm.Config{}, "offer",
+			func(m *codec.Message) {
+				_ = m.Options.Set(codec.OptSubnetMask, []byte{0, 0, 0, 0})
+			}, sm.ReasonBadSubnetMask},
+		{"ack with mask 0.0.0.0", sm.Config{}, "ack",
+			func(m *codec.Message) {
+				_ = m.Options.Set(codec.OptSubnetMask, []byte{0, 0, 0, 0})
+			}, sm.ReasonBadSubnetMask},
 		{"malformed mask", sm.Config{}, "offer",
 			func(m *codec.Message) {
 				_ = m.Options.Set(codec.OptSubnetMask, []byte{255, 0, 255, 0})

@@ -44,12 +44,15 @@ func (m *Machine) begin(now time.Time, l *Lease, delay bool) {
 }
 
 // discover sends the first DHCPDISCOVER of an exchange (RFC 2131 section
-// 4.4.1); secs counts from the start of the acquisition.
+// 4.4.1); secs counts from the start of the acquisition. A lease acked
+// straight away (RFC 4039) counts from now, when the first DHCPDISCOVER
+// went out (RFC 2131 section 4.4.1).
 func (m *Machine) discover(now time.Time) {
 	started := m.started
 	m.setState(Init)
 	m.newXID(now)
 	m.started = started
+	m.sent = now
 	m.secs = secsSince(started, now)
 	m.setState(Selecting)
 	m.sendDiscover(now)

@@ -24,8 +24,8 @@ const (
 	minV6OnlyWait = 300 * time.Second
 
 	// maxRequests is how many DHCPREQUESTs REQUESTING sends before it
-	// gives up and restarts at INIT (4+8+16+32 seconds, RFC 2131
-	// section 3.1 step 5).
+	// gives up and restarts at INIT, 4+8+16+32+64 seconds after the first
+	// (RFC 2131 section 3.1 step 5).
 	maxRequests = 5
 
 	// maxReboots is how many INIT-REBOOT DHCPREQUESTs are sent before
@@ -57,7 +57,7 @@ type Machine struct {
 	xid     uint32
 	secs    uint16
 	started time.Time // start of the exchange, for secs
-	sent    time.Time // first DHCPREQUEST of the exchange
+	sent    time.Time // first DHCPDISCOVER or DHCPREQUEST, when a lease starts
 	attempt int       // transmissions so far
 	offer   netip.Addr
 	server  netip.Addr
@@ -89,6 +89,9 @@ func New(cfg Config, rnd *rand.Rand) (*Machine, error) {
 		acts:  make([]Action, 0, 16),
 		buf:   make([]byte, 0, 2*codec.DefaultMaxLen),
 		addrs: make([]netip.Addr, 0, 16),
+	}
+	if err := m.checkSize(); err != nil {
+		return nil, err
 	}
 
 	return m, nil
@@ -262,7 +265,11 @@ func (m *Machine) onTimer(now time.Time, id TimerID) {
 // waited ends a wait according to the state.
 func (m *Machine) waited(now time.Time) {
 	switch m.state {
-	case Init, V6OnlyWait:
+	case Init:
+		m.discover(now)
+	case V6OnlyWait:
+		// A new acquisition (RFC 8925 section 3.2): secs start again.
+		m.started = now
 		m.discover(now)
 	case Probing:
 		// No answer from the prober: RFC 5227 treats silence as no

@@ -62,8 +62,8 @@ func (m *Machine) send(bcast bool, src, dst netip.Addr) {
 	start := len(m.buf)
 	b, err := m.out.Append(m.buf, codec.DefaultMaxLen)
 	if err != nil {
-		// Our own messages always fit 576 bytes: Config.check bounds
-		// every variable part.
+		// Our own messages always fit 576 bytes: New checks the
+		// longest one.
 		m.warn("encode: "+err.Error(), dst)
 
 		return

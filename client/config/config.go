@@ -4,11 +4,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/safedhcp/safedhcp/client/ipc"
+	"github.com/safedhcp/safedhcp/statemachine"
 )
 
 // Defaults of the paths and identities (the LinuxKit dhcpcd image writes
@@ -176,12 +178,47 @@ func (c *Config) Validate() error {
 			ipc.MaxOptionLen)
 	}
 
+	if err := c.validateMessageSize(); err != nil {
+		return err
+	}
+
 	if c.InitialDelay < 0 || c.InitialDelay > ipc.MaxInitialDelay {
 		return c.errorf("initial_delay", "must be between 0 and %v",
 			ipc.MaxInitialDelay)
 	}
 
 	return c.validateSystem()
+}
+
+// validateMessageSize checks that the options the client sends leave its
+// longest DHCPREQUEST within 576 bytes (RFC 2131 section 2), as the
+// engine's state machine will require; an Ethernet address stands in for
+// the interface's. The error names the longest of the three options.
+func (c *Config) validateMessageSize() error {
+	id := c.ClientIDBytes()
+	sc := statemachine.Config{
+		HWAddr:            make(net.HardwareAddr, 6),
+		ClientID:          id,
+		Hostname:          c.Hostname,
+		VendorClass:       []byte(c.VendorClass),
+		RapidCommit:       c.RapidCommit,
+		IPv6OnlyPreferred: c.IPv6OnlyPreferred,
+	}
+	if sc.Validate() == nil {
+		return nil
+	}
+
+	field, n := "hostname", len(c.Hostname)
+	if len(id) > n {
+		field, n = "client_id", len(id)
+	}
+	if len(c.VendorClass) > n {
+		field = "vendor_class"
+	}
+
+	return c.errorf(field, "with the other options it makes a "+
+		"DHCPREQUEST longer than 576 bytes; shorten hostname, client_id "+
+		"or vendor_class")
 }
 
 // validateSystem checks the paths and identities.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,6 +174,12 @@ func TestParseErrors(t *testing.T) {
 			"eth0"},
 			`config: command line: field "-I": must encode to 2..255 ` +
 				`bytes, not 256`},
+		{"options too long together", []string{
+			"-i", strings.Repeat("v", 255),
+			"-I", strings.Repeat("c", 200), "eth0"},
+			`config: command line: field "-i": with the other options ` +
+				`it makes a DHCPREQUEST longer than 576 bytes; shorten ` +
+				`hostname, client_id or vendor_class`},
 		{"long vendor class", []string{"-i", string(make([]byte, 256)),
 			"eth0"},
 			`config: command line: field "-i": longer than 255 bytes`},
