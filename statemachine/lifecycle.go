@@ -53,7 +53,6 @@ func (m *Machine) discover(now time.Time) {
 	m.newXID(now)
 	m.started = started
 	m.sent = now
-	m.secs = secsSince(started, now)
 	m.setState(Selecting)
 	m.sendDiscover(now)
 }

@@ -186,3 +186,20 @@ func TestInitialDelay(t *testing.T) {
 		})
 	}
 }
+
+// TestDiscoverSecsCount: each retransmitted DHCPDISCOVER carries the
+// seconds since the acquisition began (RFC 2131 section 2), which relay
+// agents and servers may use to prefer waiting clients.
+func TestDiscoverSecsCount(t *testing.T) {
+	h := newHarness(t, sm.Config{})
+	h.feed("start", sm.Start(nil))
+	var want, got []uint16
+	for range 5 {
+		m := sentIn(t, h.fire(sm.TimerRetransmit))
+		want = append(want, uint16(h.now.Sub(t0)/time.Second))
+		got = append(got, m.Secs)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("secs (-want +got):\n%s", diff)
+	}
+}

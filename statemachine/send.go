@@ -77,9 +77,12 @@ func (m *Machine) send(bcast bool, src, dst netip.Addr) {
 }
 
 // sendDiscover broadcasts DHCPDISCOVER and arms its retransmission (RFC
-// 2131 sections 4.1 and 4.4.1).
+// 2131 sections 4.1 and 4.4.1). Its secs count from the start of the
+// acquisition (RFC 2131 section 2), and the DHCPREQUEST that answers an
+// offer repeats the last one's (section 3.1 step 3).
 func (m *Machine) sendDiscover(now time.Time) {
 	m.header(codec.Discover, netip.Addr{})
+	m.secs = secsSince(m.started, now)
 	m.out.Secs = m.secs
 	m.params()
 	if m.cfg.RapidCommit {
