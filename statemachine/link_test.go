@@ -196,3 +196,26 @@ func timerEv(id sm.TimerID) func(*harness) sm.Event {
 func fixedEv(ev sm.Event) func(*harness) sm.Event {
 	return func(*harness) sm.Event { return ev }
 }
+
+// TestEndAfterExpiry: a release, stop or link loss that arrives after the
+// lease has ended removes it and starts no new exchange: no DHCPDISCOVER
+// goes out just before the client stops or on a link that is down.
+func TestEndAfterExpiry(t *testing.T) {
+	for _, ev := range []sm.Event{sm.Release(), sm.Stop(), sm.LinkDown()} {
+		t.Run(ev.Kind.String(), func(t *testing.T) {
+			h, _ := bound(t, sm.Config{})
+			h.at(2 * time.Hour)
+			acts := h.feed(ev.Kind.String(), ev)
+			h.check()
+
+			if len(h.sent) != 0 {
+				t.Errorf("sent %d message(s):\n%s", len(h.sent),
+					h.transcript())
+			}
+			if len(acts) == 0 || acts[0].Kind != sm.ActRemove {
+				t.Errorf("the lease is not removed first:\n%s",
+					h.transcript())
+			}
+		})
+	}
+}

@@ -121,9 +121,15 @@ func (m *Machine) Handle(now time.Time, ev Event) []Action {
 	m.buf = m.buf[:0]
 
 	// A clock that jumped past the expiry ends the lease before anything
-	// else happens (RFC 2131 section 4.4.5).
+	// else happens (RFC 2131 section 4.4.5). Before an event that ends
+	// the exchange anyway, no new one starts.
 	if m.lease != nil && m.lease.Expired(now) {
-		m.expire(now)
+		switch ev.Kind {
+		case EvStop, EvRelease, EvLinkDown:
+			m.forget()
+		default:
+			m.expire(now)
+		}
 		if ev.Kind == EvTimer && ev.Timer == TimerExpiry {
 			return m.acts
 		}
