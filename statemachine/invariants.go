@@ -245,6 +245,9 @@ func (c *Checker) apply(s *Step, a *Action) error {
 	if a.Lease.Expired(s.Now) {
 		return errors.New("expired lease applied")
 	}
+	if err := a.Lease.validate(); err != nil {
+		return fmt.Errorf("invalid lease applied: %w", err)
+	}
 	c.lease = a.Lease
 
 	return nil

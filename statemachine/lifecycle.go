@@ -205,12 +205,14 @@ func (m *Machine) rebind(now time.Time) {
 
 		return
 	}
+	// From RENEWING the xid stays, so a late answer to a renewal is
+	// still taken, and dated from that renewal: the earlier time.
 	if m.state == Bound {
 		m.cancel(TimerT1)
 		m.newXID(now)
+		m.sent = now
 	}
 	m.cancel(TimerRetransmit)
-	m.sent = now
 	m.setState(Rebinding)
 	m.sendRenew(now)
 }

@@ -265,3 +265,29 @@ func TestNakBackoff(t *testing.T) {
 		t.Errorf("waits after DHCPNAK (-want +got):\n%s", diff)
 	}
 }
+
+// TestLateRenewalAckInRebinding: REBINDING keeps the xid of RENEWING, so
+// an ACK that answers either request is taken; the lease counts from the
+// first DHCPREQUEST of the renewal, the earlier of the two possible
+// times (RFC 2131 section 4.4.5).
+func TestLateRenewalAckInRebinding(t *testing.T) {
+	h, _ := bound(t, sm.Config{})
+	h.fire(sm.TimerT1)
+	renewed := h.now
+	h.fire(sm.TimerT2)
+	h.now = h.now.Add(time.Second)
+	acts := h.feed("late ack", sm.Packet(h.reply(nil), srvID))
+	h.check()
+
+	for _, a := range acts {
+		if a.Kind == sm.ActApply {
+			if !a.Lease.Acquired.Equal(renewed) {
+				t.Errorf("acquired %v, want the renewal's %v",
+					a.Lease.Acquired.Sub(t0), renewed.Sub(t0))
+			}
+
+			return
+		}
+	}
+	t.Fatalf("no lease applied:\n%s", h.transcript())
+}
