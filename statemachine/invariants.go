@@ -78,6 +78,11 @@ type Checker struct {
 	lease   *Lease         // applied lease
 	state   State
 	steps   int
+
+	// armed holds each timer's deadline as last armed, so that putting
+	// back the deadline of a timer event that came early is not taken
+	// for a new retransmission wait.
+	armed [numTimers]time.Time
 }
 
 // NewChecker returns a Checker for a machine built from cfg, starting in
@@ -168,6 +173,8 @@ func (c *Checker) action(s *Step, a *Action) error {
 		c.state = a.To
 	case ActArmTimer:
 		return c.timer(s, a)
+	case ActCancelTimer:
+		c.armed[a.Timer] = time.Time{}
 	case ActSend:
 		return c.send(a)
 	case ActProbe:
@@ -190,7 +197,9 @@ func (c *Checker) timer(s *Step, a *Action) error {
 	if d < 0 {
 		return fmt.Errorf("%v armed %v in the past", a.Timer, -d)
 	}
-	if a.Timer != TimerRetransmit {
+	again := a.At.Equal(c.armed[a.Timer])
+	c.armed[a.Timer] = a.At
+	if a.Timer != TimerRetransmit || again {
 		return nil
 	}
 	switch c.state {
