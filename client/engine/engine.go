@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/safedhcp/safedhcp/client/frame"
@@ -215,7 +216,11 @@ func (e *Engine) act(now time.Time, a *statemachine.Action) error {
 		return e.send(&ipc.ProbeAddress{Addr: a.Addr})
 	case statemachine.ActLog:
 		if a.Reason != statemachine.ReasonNone {
-			e.drop(now, a.Reason.String(), a.Level, a.LogAttrs()...)
+			// drop adds the reason itself.
+			attrs := slices.DeleteFunc(a.LogAttrs(), func(x slog.Attr) bool {
+				return x.Key == "reason"
+			})
+			e.drop(now, a.Reason.String(), a.Level, attrs...)
 
 			return nil
 		}

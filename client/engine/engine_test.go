@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -284,5 +285,33 @@ func TestStopKeepsLease(t *testing.T) {
 	if diff := cmp.Diff(want, *sent, cmp.Comparer(
 		func(a, b netip.Prefix) bool { return a == b })); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+// TestDropLogLine: a packet the state machine drops is logged once, at
+// debug, with its named reason given once and the counters beside it.
+func TestDropLogLine(t *testing.T) {
+	var out strings.Builder
+	e, _ := newTestEngine(t)
+	e.log = slog.New(slog.NewTextHandler(&out,
+		&slog.HandlerOptions{Level: slog.LevelDebug}))
+
+	a := statemachine.Action{Kind: statemachine.ActLog,
+		Level: slog.LevelDebug, Msg: "dropped",
+		Reason: statemachine.ReasonXIDMismatch, XID: 7,
+		Peer: netip.MustParseAddr("10.0.0.1")}
+	if err := e.act(time.Now(), &a); err != nil {
+		t.Fatal(err)
+	}
+
+	line := out.String()
+	for _, want := range []string{`msg="packet dropped"`,
+		`reason="xid mismatch"`, "xid=7", "peer=10.0.0.1", "total=1"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line %q lacks %s", line, want)
+		}
+	}
+	if n := strings.Count(line, "reason="); n != 1 {
+		t.Errorf("log line %q has %d reasons, want 1", line, n)
 	}
 }
