@@ -156,7 +156,13 @@ func (c *Config) Validate() error {
 			"(the INTERFACE argument or the interface key)")
 	}
 
-	if !validIfName(c.Interface) {
+	return c.validateValues()
+}
+
+// validateValues checks every value that is set, so that a file can be
+// checked on its own before the flags are laid over it.
+func (c *Config) validateValues() error {
+	if c.Interface != "" && !validIfName(c.Interface) {
 		return c.errorf("interface", "%q is not a valid interface name",
 			c.Interface)
 	}

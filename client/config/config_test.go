@@ -161,7 +161,9 @@ func TestParseErrors(t *testing.T) {
 		{"bad timeout in file", []string{"-f", bad},
 			"config: " + bad + `:2: field "timeout": must be a positive ` +
 				`duration`},
-		{"flag fixes file", []string{"-f", bad, "-t", "4"}, ""},
+		{"flag does not hide a bad file", []string{"-f", bad, "-t", "4"},
+			"config: " + bad + `:2: field "timeout": must be a positive ` +
+				`duration`},
 		{"missing explicit file", []string{"-f", missing, "eth0"},
 			"config: " + missing + ": cannot open: open " + missing +
 				": no such file or directory"},

@@ -63,7 +63,8 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 // Parse builds the configuration from the command-line arguments (without
 // the program name): defaults, then the config file, then the flags, and
 // validates the result. Without -f a missing DefaultFile is skipped; a
-// file named with -f must exist.
+// file named with -f must exist. A bad value in the file is an error even
+// when a flag overrides it: the file is checked before the flags apply.
 func Parse(args []string) (Config, error) {
 	var v flagValues
 	fset := newFlagSet(&v)
@@ -80,6 +81,10 @@ func Parse(args []string) (Config, error) {
 
 	c := Default()
 	if err := loadFile(&c, v.file); err != nil {
+		return Config{}, err
+	}
+
+	if err := c.validateValues(); err != nil {
 		return Config{}, err
 	}
 
