@@ -47,16 +47,27 @@ func run(args []string) int {
 		return priv.ExitOK
 	}
 
-	if err == nil {
-		err = cfg.CheckInterface(func(name string) error {
-			_, err := net.InterfaceByName(name)
+	if err != nil {
+		// The usage helps with a command line, not with a file.
+		fmt.Fprintf(os.Stderr, "dhcp-client: %v\n", err)
+		if ce := (*config.Error)(nil); errors.As(err, &ce) &&
+			ce.File == config.CommandLine {
+			fmt.Fprint(os.Stderr, config.Usage)
+		}
 
-			return err
-		})
+		return priv.ExitUsage
 	}
 
+	err = cfg.CheckInterface(func(name string) error {
+		_, err := net.InterfaceByName(name)
+		if oe := (*net.OpError)(nil); errors.As(err, &oe) {
+			return oe.Err // "no such network interface"
+		}
+
+		return err
+	})
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "dhcp-client: %v\n%s", err, config.Usage)
+		fmt.Fprintf(os.Stderr, "dhcp-client: %v\n", err)
 
 		return priv.ExitUsage
 	}
