@@ -10,8 +10,15 @@
 // routes of option 121 or, when there are none, a default route through
 // each router of option 3 in order of preference (RFC 3442 section 3,
 // RFC 2132 section 3.5). Every route it adds carries the protocol
-// RTPROT_DHCP and the configured metric; Remove and the next Apply touch
-// only routes with that protocol on the lease's interface.
+// RTPROT_DHCP and the configured metric; Remove, the next Apply and the
+// rollback of a failed Apply delete only routes with that protocol on
+// the lease's interface. Apply never replaces a route: the kernel keys
+// an IPv4 route on its destination and metric, whatever its interface,
+// so a lease route whose key a route netconf did not add already holds
+// (another interface's default route, a connected route with route
+// metric 0, a static route) is skipped, and so is a route whose gateway
+// lies behind a skipped on-link route. Apply reports them in
+// Report.Skipped and applies the lease without them.
 //
 // WriteResolvConf and LeaseStore write files atomically: a temporary file
 // in the same directory, fsync, rename, then fsync of the directory, so a

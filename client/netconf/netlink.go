@@ -1,5 +1,7 @@
 package netconf
 
+import "net/netip"
+
 // RTProtDHCP is the route protocol number of every route netconf adds
 // (RTPROT_DHCP in linux/rtnetlink.h). Remove and Apply delete only
 // routes with this protocol on the lease's interface.
@@ -16,4 +18,26 @@ type Options struct {
 
 	// MTU sets the link MTU of option 26 (RFC 2132 section 5.1).
 	MTU bool
+}
+
+// Report says what of a lease Apply did not configure as the lease asked,
+// for the caller to log.
+type Report struct {
+	// Skipped lists the lease's routes Apply left out, in the order it
+	// tried them.
+	Skipped []SkippedRoute
+}
+
+// SkippedRoute is a route of a lease that Apply did not install because
+// a route netconf did not add holds its destination and metric (the
+// kernel's key for an IPv4 route in a table), or because its gateway is
+// reached only through such a route. netconf never replaces a route it
+// did not add.
+type SkippedRoute struct {
+	Dst     netip.Prefix
+	Gateway netip.Addr // 0.0.0.0 for an on-link route
+	Metric  int
+
+	// Reason names what holds the route, for a log line.
+	Reason string
 }

@@ -16,7 +16,9 @@ import (
 
 // Apply configures link through h with the lease l: it validates l again,
 // replaces the address, installs the routes and deletes the routes a
-// previous Apply added that l no longer has, then sets the MTU.
+// previous Apply added that l no longer has, then sets the MTU. The
+// report lists the routes of l it skipped: netconf never replaces or
+// deletes a route it did not add (see syncRoutes).
 //
 // It is all or nothing for the address and routes: when a route step
 // fails, the routes are put back as they were and an address that was
@@ -25,21 +27,22 @@ import (
 // apart: a link that refuses it keeps the lease's address and routes,
 // and the error wraps ErrMTU.
 func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
-	o Options) error {
+	o Options) (Report, error) {
+	var rep Report
 	if err := l.Validate(ipc.Policy{}); err != nil {
-		return fmt.Errorf("netconf: apply: %w", err)
+		return rep, fmt.Errorf("netconf: apply: %w", err)
 	}
 
 	name := link.Attrs().Name
 	had, err := hasAddr(h, link, l.Addr)
 	if err != nil {
-		return err
+		return rep, err
 	}
 
 	var before []netlink.Route
 	if o.Routes {
 		if before, err = dhcpRoutes(h, link); err != nil {
-			return err
+			return rep, err
 		}
 	}
 
@@ -49,34 +52,38 @@ func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
 		PreferedLft: int(finite(l.PreferredLifetime)),
 	}
 	if err := h.AddrReplace(link, addr); err != nil {
-		return fmt.Errorf("netconf: replace address %v on %s: %w",
+		return rep, fmt.Errorf("netconf: replace address %v on %s: %w",
 			l.Addr, name, err)
 	}
 
 	if o.Routes {
-		if err := syncRoutes(h, link, wantedRoutes(link, l, o)); err != nil {
-			return errors.Join(err, rollback(h, link, before, l.Addr, had))
+		rep.Skipped, err = syncRoutes(h, link, wantedRoutes(link, l, o))
+		if err != nil {
+			return Report{}, errors.Join(err,
+				rollback(h, link, before, l.Addr, had))
 		}
 	}
 
 	if o.MTU && l.MTU != 0 && int(l.MTU) != link.Attrs().MTU {
 		if err := h.LinkSetMTU(link, int(l.MTU)); err != nil {
-			return fmt.Errorf("%w: set MTU %d on %s: %w", ErrMTU, l.MTU,
-				name, err)
+			return rep, fmt.Errorf("%w: set MTU %d on %s: %w", ErrMTU,
+				l.MTU, name, err)
 		}
 	}
 
-	return nil
+	return rep, nil
 }
 
 // rollback puts back the routes netconf had on link before a failed
-// Apply, and deletes addr unless the link had it before.
+// Apply, and deletes addr unless the link had it before. Like Apply, it
+// deletes only netconf's routes and replaces none: a route of its own
+// that another now holds stays out.
 func rollback(h *netlink.Handle, link netlink.Link, before []netlink.Route,
 	addr netip.Prefix, had bool) error {
 	slices.SortStableFunc(before, func(a, b netlink.Route) int {
 		return cmp.Compare(len(a.Gw), len(b.Gw))
 	})
-	err := syncRoutes(h, link, before)
+	_, err := syncRoutes(h, link, before)
 	if !had {
 		err = errors.Join(err, deleteAddr(h, link, addr))
 	}
@@ -123,7 +130,7 @@ func finite(s uint32) uint32 {
 // What is already gone is not an error. The lease's MTU stays; the
 // caller that knows the link's own MTU puts it back with RestoreMTU.
 func Remove(h *netlink.Handle, link netlink.Link, addr netip.Prefix) error {
-	if err := syncRoutes(h, link, nil); err != nil {
+	if _, err := syncRoutes(h, link, nil); err != nil {
 		return err
 	}
 
@@ -161,114 +168,6 @@ func deleteAddr(h *netlink.Handle, link netlink.Link,
 	}
 
 	return nil
-}
-
-// wantedRoutes returns the routes for l: the classless routes if any,
-// else a default route through each router (RFC 3442 section 3). On-link
-// routes come first so that gateways behind them are reachable when
-// their routes are added.
-func wantedRoutes(link netlink.Link, l *ipc.ApplyLease,
-	o Options) []netlink.Route {
-	var rs []netlink.Route
-	add := func(dst netip.Prefix, gw netip.Addr, metric int) {
-		r := netlink.Route{
-			LinkIndex: link.Attrs().Index,
-			Dst:       ipNet(dst),
-			Protocol:  RTProtDHCP,
-			Priority:  metric,
-			Scope:     netlink.SCOPE_UNIVERSE,
-		}
-		if gw.IsUnspecified() {
-			r.Scope = netlink.SCOPE_LINK
-		} else {
-			r.Gw = net.IP(gw.AsSlice())
-		}
-		rs = append(rs, r)
-	}
-
-	if len(l.Routes) > 0 {
-		for _, rt := range l.Routes {
-			add(rt.Dest, rt.Gateway, o.Metric)
-		}
-	} else {
-		for i, gw := range l.Routers {
-			add(netip.PrefixFrom(netip.IPv4Unspecified(), 0), gw, o.Metric+i)
-		}
-	}
-
-	slices.SortStableFunc(rs, func(a, b netlink.Route) int {
-		return cmp.Compare(len(a.Gw), len(b.Gw))
-	})
-
-	return rs
-}
-
-// syncRoutes replaces the routes in want and deletes every other route
-// with protocol RTProtDHCP on link.
-func syncRoutes(h *netlink.Handle, link netlink.Link,
-	want []netlink.Route) error {
-	name := link.Attrs().Name
-	keep := make(map[routeKey]bool, len(want))
-	for i := range want {
-		if err := h.RouteReplace(&want[i]); err != nil {
-			return fmt.Errorf("netconf: replace route %v via %v on %s: %w",
-				want[i].Dst, want[i].Gw, name, err)
-		}
-		keep[keyOf(&want[i])] = true
-	}
-
-	have, err := dhcpRoutes(h, link)
-	if err != nil {
-		return err
-	}
-
-	for i := range have {
-		if keep[keyOf(&have[i])] {
-			continue
-		}
-
-		err := h.RouteDel(&have[i])
-		if err != nil && !errors.Is(err, unix.ESRCH) {
-			return fmt.Errorf("netconf: delete route %v on %s: %w",
-				have[i].Dst, name, err)
-		}
-	}
-
-	return nil
-}
-
-// dhcpRoutes lists the routes with protocol RTProtDHCP on link.
-func dhcpRoutes(h *netlink.Handle, link netlink.Link) ([]netlink.Route,
-	error) {
-	filter := &netlink.Route{LinkIndex: link.Attrs().Index,
-		Protocol: RTProtDHCP}
-	rs, err := h.RouteListFiltered(netlink.FAMILY_V4, filter,
-		netlink.RT_FILTER_OIF|netlink.RT_FILTER_PROTOCOL)
-	if err != nil {
-		return nil, fmt.Errorf("netconf: list routes on %s: %w",
-			link.Attrs().Name, err)
-	}
-
-	return rs, nil
-}
-
-// routeKey identifies a route the way the kernel does for replacement:
-// destination and metric (the table is always main).
-type routeKey struct {
-	dst    netip.Prefix
-	metric int
-}
-
-func keyOf(r *netlink.Route) routeKey {
-	dst := netip.PrefixFrom(netip.IPv4Unspecified(), 0)
-	if r.Dst != nil {
-		if a, ok := netip.AddrFromSlice(r.Dst.IP.To4()); ok {
-			ones, _ := r.Dst.Mask.Size()
-			dst = netip.PrefixFrom(a, ones)
-		}
-	}
-
-	return routeKey{dst: dst, metric: r.Priority}
 }
 
 // ipNet converts an IPv4 prefix, keeping the host bits of its address.

@@ -165,7 +165,7 @@ route 198.18.0.0/15 via 10.9.9.1 proto 4 metric 100
 		want string
 	}{
 		{"bound with two routers", func() error {
-			return Apply(h, link, &ipc.ApplyLease{
+			return applyAll(h, link, &ipc.ApplyLease{
 				Addr:          prefix("192.0.2.10/24"),
 				Routers:       []netip.Addr{addr("192.0.2.1"), addr("192.0.2.2")},
 				MTU:           1400,
@@ -178,7 +178,7 @@ route default via 192.0.2.1 proto 16 metric 100
 route default via 192.0.2.2 proto 16 metric 101
 ` + foreign},
 		{"renewed with classless routes", func() error {
-			return Apply(h, link, &ipc.ApplyLease{
+			return applyAll(h, link, &ipc.ApplyLease{
 				Addr:    prefix("192.0.2.10/24"),
 				Routers: []netip.Addr{addr("192.0.2.1")},
 				Routes: []ipc.Route{
@@ -223,7 +223,7 @@ route default via 203.0.113.1 proto 16 metric 100
 
 func TestApplySlash32(t *testing.T) {
 	h, link := testLink(t)
-	err := Apply(h, link, &ipc.ApplyLease{
+	err := applyAll(h, link, &ipc.ApplyLease{
 		Addr:    prefix("198.51.100.7/32"),
 		Routers: []netip.Addr{addr("192.0.2.1")},
 		Routes: []ipc.Route{
@@ -248,7 +248,7 @@ route default via 192.0.2.1 proto 16 metric 7
 
 func TestApplyToggles(t *testing.T) {
 	h, link := testLink(t)
-	err := Apply(h, link, &ipc.ApplyLease{
+	err := applyAll(h, link, &ipc.ApplyLease{
 		Addr:    prefix("192.0.2.10/24"),
 		Routers: []netip.Addr{addr("192.0.2.1")},
 		MTU:     1280, ValidLifetime: 60, PreferredLifetime: 60,
@@ -269,7 +269,7 @@ route 192.0.2.0/24 proto 2 metric 0
 func TestApplyRefusesInvalidLease(t *testing.T) {
 	h, link := testLink(t)
 	before := snapshot(t, h, link)
-	err := Apply(h, link, &ipc.ApplyLease{
+	err := applyAll(h, link, &ipc.ApplyLease{
 		Addr:          prefix("192.0.2.10/24"),
 		Routers:       []netip.Addr{addr("198.18.0.1")},
 		ValidLifetime: 60,
@@ -305,7 +305,7 @@ func TestApplyMTURefused(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	err = Apply(h, link, &ipc.ApplyLease{
+	err = applyAll(h, link, &ipc.ApplyLease{
 		Addr:          prefix("192.0.2.10/24"),
 		Routers:       []netip.Addr{addr("192.0.2.1")},
 		MTU:           1500,
@@ -338,12 +338,12 @@ func TestApplyRollsBack(t *testing.T) {
 	}
 
 	before := snapshot(t, h, link)
-	err := Apply(h, link, &ipc.ApplyLease{
+	err := applyAll(h, link, &ipc.ApplyLease{
 		Addr:          prefix("192.0.2.10/24"),
 		Routers:       []netip.Addr{addr("192.0.2.1")},
 		ValidLifetime: 60, PreferredLifetime: 60,
 	}, Options{Routes: true, Metric: 100})
-	if err == nil || !strings.Contains(err.Error(), "replace route") ||
+	if err == nil || !strings.Contains(err.Error(), "add route") ||
 		strings.Contains(err.Error(), "rolling back") {
 		t.Fatalf("Apply = %v, want a route error and no rollback error",
 			err)
@@ -360,4 +360,16 @@ func sortLines(s string) string {
 	slices.Sort(lines)
 
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// applyAll is Apply for a lease none of whose routes may be skipped.
+func applyAll(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
+	o Options) error {
+	rep, err := Apply(h, link, l, o)
+	if len(rep.Skipped) > 0 {
+		err = errors.Join(err, fmt.Errorf("routes skipped: %v",
+			rep.Skipped))
+	}
+
+	return err
 }

@@ -11,8 +11,9 @@ import (
 )
 
 // Apply returns ErrNotSupported: netlink exists only on Linux.
-func Apply(*netlink.Handle, netlink.Link, *ipc.ApplyLease, Options) error {
-	return ErrNotSupported
+func Apply(*netlink.Handle, netlink.Link, *ipc.ApplyLease,
+	Options) (Report, error) {
+	return Report{}, ErrNotSupported
 }
 
 // Remove returns ErrNotSupported: netlink exists only on Linux.

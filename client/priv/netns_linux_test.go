@@ -1,7 +1,9 @@
 package priv
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -10,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
@@ -63,7 +66,7 @@ func newTestNS(t *testing.T, n int) *testNS {
 	}
 
 	return &testNS{name: name, sys: &system{
-		nl: h, nlink: link,
+		log: testLogger(t), nl: h, nlink: link,
 		opts:       netconf.Options{Metric: 1024, Routes: true, MTU: true},
 		resolvConf: filepath.Join(t.TempDir(), "resolv.conf"),
 	}}
@@ -162,5 +165,42 @@ func waitKilled(t *testing.T, e *fakeEngine) {
 	case <-e.killed:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the engine was not killed")
+	}
+}
+
+// TestSystemLogsSkippedRoutes applies a lease whose default route has
+// the destination and metric of another interface's: that route stays,
+// the lease is applied without its own, and the warning names the
+// interface, the destination and the reason.
+func TestSystemLogsSkippedRoutes(t *testing.T) {
+	ns := newTestNS(t, 1)
+	var logs bytes.Buffer
+	ns.sys.log = slog.New(slog.NewTextHandler(&logs, nil)).
+		With("interface", "sdeh1a")
+	ipCmd(t, "-n", ns.name, "addr", "add", "10.2.0.2/24", "dev", "sdeh1b")
+	ipCmd(t, "-n", ns.name, "route", "add", "default", "via", "10.2.0.1",
+		"dev", "sdeh1b", "metric", "1024")
+	if err := ns.sys.Apply(goodLease()); err != nil {
+		t.Fatal(err)
+	}
+
+	got := ipCmd(t, "-n", ns.name, "-4", "route", "show", "default")
+	want := "default via 10.2.0.1 dev sdeh1b metric 1024 \n"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("default routes (-want +got):\n%s", diff)
+	}
+
+	addrs := ipCmd(t, "-n", ns.name, "-4", "-o", "addr", "show", "sdeh1a")
+	if !strings.Contains(addrs, "10.77.1.50/24") {
+		t.Errorf("lease address not applied: %s", addrs)
+	}
+
+	for _, w := range []string{`msg="lease route skipped`,
+		"interface=sdeh1a", "dst=0.0.0.0/0", "gateway=10.77.1.1",
+		`reason="destination and metric held by a boot route on sdeh1b"`,
+	} {
+		if !strings.Contains(logs.String(), w) {
+			t.Errorf("log lacks %s:\n%s", w, logs.String())
+		}
 	}
 }

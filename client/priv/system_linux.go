@@ -138,9 +138,17 @@ func (s *system) close() {
 
 // Apply configures the address, routes and MTU of a validated lease. A
 // link that refuses the MTU keeps the lease without it, as dhcpcd does;
-// the refusal is logged.
+// the refusal is logged. So is each route of the lease that netconf
+// skipped because a route the client did not add holds its destination
+// and metric: the lease is applied without it.
 func (s *system) Apply(l *ipc.ApplyLease) error {
-	err := netconf.Apply(s.nl, s.nlink, l, s.opts)
+	rep, err := netconf.Apply(s.nl, s.nlink, l, s.opts)
+	for _, r := range rep.Skipped {
+		s.log.Warn("lease route skipped; a route the client did not add "+
+			"keeps its place", "addr", l.Addr, "dst", r.Dst,
+			"gateway", r.Gateway, "metric", r.Metric, "reason", r.Reason)
+	}
+
 	if errors.Is(err, netconf.ErrMTU) {
 		s.log.Warn("lease applied without its MTU", "addr", l.Addr,
 			"err", err)
