@@ -25,7 +25,10 @@
 //     the list lengths ipc admits: longer router, DNS and search lists
 //     are cut to their first entries, and a lease with more classless
 //     routes than ipc.MaxRoutes is applied with none rather than with a
-//     partial routing table; each cut is logged as a warning.
+//     partial routing table. An option 26 MTU below the 576 octets
+//     ipc admits (ipc.MinMTU; RFC 2132 section 5.1 allows 68) is
+//     dropped, and the link keeps its own MTU. Each cut is logged as a
+//     warning.
 //
 // The engine never opens a file or a socket. It logs through ipc Log
 // requests, which the supervisor re-logs with component=engine. Packets

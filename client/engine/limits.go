@@ -7,18 +7,25 @@ import (
 	"github.com/safedhcp/safedhcp/client/ipc"
 )
 
-// cut records one list of a lease shortened to fit an ipc bound.
+// cut records one field of a lease changed to fit an ipc bound: a list
+// shortened, or an MTU dropped.
 type cut struct {
 	field string
-	got   int // entries the lease had
-	kept  int // entries forwarded
+	got   int // entries the lease had; for the MTU, its value
+	kept  int // entries forwarded; for the MTU, 0
 }
 
 // fitLimits shortens the lists of r to the bounds that ipc's
 // ApplyLease.Validate enforces (ipc.MaxRouters, ipc.MaxDNS,
-// ipc.MaxSearch, ipc.MaxRoutes), so that a server sending long lists
-// cannot make the privileged side refuse every lease and restart the
-// engine in a loop. It returns what it shortened.
+// ipc.MaxSearch, ipc.MaxRoutes), and drops an MTU below ipc.MinMTU, so
+// that a server sending long lists or a tiny MTU cannot make the
+// privileged side refuse every lease and restart the engine in a loop.
+// It returns what it changed.
+//
+// Option 26 may be as small as 68 (RFC 2132 section 5.1), which the
+// codec and the state machine accept; ipc refuses an MTU below 576, as
+// dhcpcd does. Such a lease is applied without an MTU: the link keeps
+// its own.
 //
 // Routers, DNS servers and search names are kept in the server's order,
 // which is its order of preference (RFC 2132 sections 3.5 and 3.8,
@@ -53,12 +60,26 @@ func fitLimits(r *ipc.ApplyLease) []cut {
 		r.Routes = nil
 	}
 
+	if r.MTU != 0 && r.MTU < ipc.MinMTU {
+		cuts = append(cuts, cut{field: "MTU", got: int(r.MTU), kept: 0})
+		r.MTU = 0
+	}
+
 	return cuts
 }
 
-// logCuts logs one warning for each list fitLimits shortened.
+// logCuts logs one warning for each field fitLimits changed.
 func (e *Engine) logCuts(cuts []cut) {
 	for _, c := range cuts {
+		if c.field == "MTU" {
+			e.log.LogAttrs(context.Background(), slog.LevelWarn,
+				"lease MTU below the privileged side's minimum; "+
+					"applying the lease without it",
+				slog.Int("mtu", c.got), slog.Int("min", ipc.MinMTU))
+
+			continue
+		}
+
 		msg := "lease list over the privileged side's limit; " +
 			"keeping the first entries"
 		if c.field == "Routes" {

@@ -55,7 +55,7 @@ func nRoutes(n int) []ipc.Route {
 }
 
 func TestFitLimits(t *testing.T) {
-	type lens struct{ Routers, Routes, DNS, Search int }
+	type lens struct{ Routers, Routes, DNS, Search, MTU int }
 	tests := []struct {
 		name     string
 		in       ipc.ApplyLease
@@ -66,19 +66,23 @@ func TestFitLimits(t *testing.T) {
 			ipc.ApplyLease{Routers: nAddrs("10.0.0.2", ipc.MaxRouters),
 				DNS:    nAddrs("10.0.1.1", ipc.MaxDNS),
 				Search: nNames(ipc.MaxSearch)},
-			lens{ipc.MaxRouters, 0, ipc.MaxDNS, ipc.MaxSearch}, nil},
+			lens{ipc.MaxRouters, 0, ipc.MaxDNS, ipc.MaxSearch, 0}, nil},
 		{"all routes at the bound",
 			ipc.ApplyLease{Routes: nRoutes(ipc.MaxRoutes)},
-			lens{0, ipc.MaxRoutes, 0, 0}, nil},
+			lens{0, ipc.MaxRoutes, 0, 0, 0}, nil},
 		{"long address and name lists",
 			ipc.ApplyLease{Routers: nAddrs("10.0.0.2", 10),
 				DNS: nAddrs("10.0.1.1", 20), Search: nNames(12)},
-			lens{ipc.MaxRouters, 0, ipc.MaxDNS, ipc.MaxSearch},
+			lens{ipc.MaxRouters, 0, ipc.MaxDNS, ipc.MaxSearch, 0},
 			[]cut{{"Routers", 10, ipc.MaxRouters},
 				{"DNS", 20, ipc.MaxDNS}, {"Search", 12, ipc.MaxSearch}}},
 		{"one route too many",
 			ipc.ApplyLease{Routes: nRoutes(ipc.MaxRoutes + 1)},
-			lens{0, 0, 0, 0}, []cut{{"Routes", ipc.MaxRoutes + 1, 0}}},
+			lens{0, 0, 0, 0, 0}, []cut{{"Routes", ipc.MaxRoutes + 1, 0}}},
+		{"MTU below the minimum",
+			ipc.ApplyLease{MTU: 68}, lens{}, []cut{{"MTU", 68, 0}}},
+		{"MTU at the minimum",
+			ipc.ApplyLease{MTU: 576}, lens{MTU: 576}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,9 +94,9 @@ func TestFitLimits(t *testing.T) {
 			}
 
 			got := lens{len(r.Routers), len(r.Routes), len(r.DNS),
-				len(r.Search)}
+				len(r.Search), int(r.MTU)}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("list lengths (-want +got):\n%s", diff)
+				t.Errorf("list lengths and MTU (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -239,4 +243,48 @@ func longLease(t *testing.T, logs *bytes.Buffer,
 	t.Fatalf("after ACK: requests %v, want an ApplyLease", types(sent))
 
 	return nil
+}
+
+// TestSmallMTUDropped feeds the engine an ACK whose option 26 is below
+// the 576 octets the privileged side accepts (RFC 2132 section 5.1
+// allows 68): the ApplyLease goes without an MTU, with a warning, so
+// that a rogue server cannot make the supervisor refuse the lease and
+// kill the engine. MTUs from 576 up pass unchanged.
+func TestSmallMTUDropped(t *testing.T) {
+	tests := []struct {
+		name string
+		mtu  uint16
+		want uint16
+	}{
+		{"RFC 2132 minimum", 68, 0},
+		{"one below 576", 575, 0},
+		{"576", 576, 576},
+		{"1400", 1400, 1400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			apply := longLease(t, &logs, func(o *codec.Options) error {
+				return o.SetUint16(codec.OptInterfaceMTU, tt.mtu)
+			})
+
+			err := apply.Validate(ipc.Policy{HWAddr: testMAC[:]})
+			if err != nil {
+				t.Fatalf("ApplyLease fails policy: %v", err)
+			}
+
+			if apply.MTU != tt.want {
+				t.Errorf("ApplyLease MTU %d, want %d", apply.MTU, tt.want)
+			}
+
+			warn := fmt.Sprintf("level=WARN msg=\"lease MTU below the "+
+				"privileged side's minimum; applying the lease without "+
+				"it\" mtu=%d min=576", tt.mtu)
+			warned := strings.Contains(logs.String(), warn)
+			if warned != (tt.want == 0) {
+				t.Errorf("warning %v, want %v:\n%s", warned, tt.want == 0,
+					logs.String())
+			}
+		})
+	}
 }

@@ -23,9 +23,10 @@
 // Decoding only checks the shape of a message. Before it acts on a request
 // the privileged part calls its Validate method with a Policy: the address
 // rules of RFC 1122 section 3.2.1.3 and RFC 5735, on-link routers
-// (RFC 2131 section 3.5, RFC 3442), valid names (RFC 1123 section 2.1) and
-// a BOOTREQUEST from our own hardware address (RFC 2131 section 2). A
-// request that fails validation must not be applied at all.
+// (RFC 2131 section 3.5, RFC 3442), valid names (RFC 1123 section 2.1),
+// an MTU of at least 576 (MinMTU, RFC 791 section 3.1) and a BOOTREQUEST
+// from our own hardware address (RFC 2131 section 2). A request that
+// fails validation must not be applied at all.
 //
 // The package is pure Go and does no I/O except the datagram helpers in
 // conn_linux.go.

@@ -30,8 +30,9 @@ type Route struct {
 // interface (RFC 2131 section 4.4.1). Addr is the leased address with
 // the prefix length of the subnet mask. Routes holds the classless static
 // routes of option 121; when it is not empty, Routers is ignored
-// (RFC 3442 section 3). MTU 0 leaves the link MTU alone. The lifetimes
-// are in seconds; Infinite never expires.
+// (RFC 3442 section 3). MTU 0 leaves the link MTU alone; any other MTU
+// is at least MinMTU. The lifetimes are in seconds; Infinite never
+// expires.
 type ApplyLease struct {
 	Addr              netip.Prefix
 	Routers           []netip.Addr

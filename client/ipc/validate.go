@@ -22,13 +22,17 @@ type Policy struct {
 	MaxPayload int
 
 	// MaxMTU bounds the MTU a lease may set; 0 means no bound beyond the
-	// protocol's.
+	// protocol's. The lower bound is always MinMTU.
 	MaxMTU uint16
 }
 
-// minMTU is the smallest MTU a lease may set (RFC 2132 section 5.1,
-// RFC 791).
-const minMTU = 68
+// MinMTU is the smallest MTU a lease may set: 576, the datagram every
+// IPv4 host must accept (RFC 791 section 3.1), the floor dhcpcd uses
+// too. Option 26 may go down to 68 (RFC 2132 section 5.1), but a link
+// that small cannot carry a DHCP message of the default maximum size
+// (RFC 2131 section 2) and, below 1280, loses its IPv6 addresses (RFC
+// 8200 section 5).
+const MinMTU = 576
 
 var (
 	thisNet   = netip.MustParsePrefix("0.0.0.0/8")
@@ -160,8 +164,12 @@ func (m *ApplyLease) validateRest(p Policy,
 		return fail("Domain", "%q is not a valid domain name", m.Domain)
 	}
 
-	if m.MTU != 0 && (m.MTU < minMTU || p.MaxMTU != 0 && m.MTU > p.MaxMTU) {
-		return fail("MTU", "%d not in %d..%d", m.MTU, minMTU, p.MaxMTU)
+	if m.MTU != 0 && m.MTU < MinMTU {
+		return fail("MTU", "%d below the minimum %d", m.MTU, MinMTU)
+	}
+
+	if p.MaxMTU != 0 && m.MTU > p.MaxMTU {
+		return fail("MTU", "%d above the maximum %d", m.MTU, p.MaxMTU)
 	}
 
 	if m.ValidLifetime == 0 {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/safedhcp/safedhcp/codec"
 )
 
@@ -142,6 +144,8 @@ func TestApplyLeaseValidate(t *testing.T) {
 			m.Domain = strings.Repeat("a", 64) + ".com"
 		}, "Domain"},
 		{"mtu small", func(m *ApplyLease) { m.MTU = 67 }, "MTU"},
+		{"mtu below 576", func(m *ApplyLease) { m.MTU = 575 }, "MTU"},
+		{"mtu 576", func(m *ApplyLease) { m.MTU = 576 }, ""},
 		{"mtu over policy", func(m *ApplyLease) { m.MTU = 9001 }, "MTU"},
 		{"zero lifetime", func(m *ApplyLease) {
 			m.ValidLifetime, m.PreferredLifetime = 0, 0
@@ -165,6 +169,42 @@ func TestApplyLeaseValidate(t *testing.T) {
 				return
 			}
 			checkFieldErr(t, err, TypeApplyLease, tt.field, ErrPolicy)
+		})
+	}
+}
+
+// TestApplyLeaseMTU checks the MTU bounds of a lease and that the
+// refusal names the bound that was crossed, with or without a maximum.
+func TestApplyLeaseMTU(t *testing.T) {
+	tests := []struct {
+		name string
+		mtu  uint16
+		max  uint16
+		want string // the error, "" when accepted
+	}{
+		{"no MTU", 0, 0, ""},
+		{"minimum", 576, 0, ""},
+		{"no maximum", 65535, 0, ""},
+		{"at the maximum", 9000, 9000, ""},
+		{"tiny without a maximum", 20, 0, `ipc: ApplyLease field "MTU": ` +
+			`ipc: refused by policy: 20 below the minimum 576`},
+		{"RFC 2132 minimum", 68, 9000, `ipc: ApplyLease field "MTU": ` +
+			`ipc: refused by policy: 68 below the minimum 576`},
+		{"over the maximum", 9001, 9000, `ipc: ApplyLease field "MTU": ` +
+			`ipc: refused by policy: 9001 above the maximum 9000`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := fullLease()
+			m.MTU = tt.mtu
+			got := ""
+			if err := m.Validate(Policy{MaxMTU: tt.max}); err != nil {
+				got = err.Error()
+			}
+
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Validate (-want +got):\n%s", diff)
+			}
 		})
 	}
 }

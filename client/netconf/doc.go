@@ -20,6 +20,11 @@
 // lies behind a skipped on-link route. Apply reports them in
 // Report.Skipped and applies the lease without them.
 //
+// Apply sets the MTU of option 26 last, compared with the link's MTU of
+// the moment. On a link with IPv6 addresses it never sets one below 1280
+// (MinIPv6MTU, RFC 8200 section 5), below which Linux deletes them all:
+// it sets 1280 instead and reports it in Report.RaisedMTU.
+//
 // WriteResolvConf and LeaseStore write files atomically: a temporary file
 // in the same directory, fsync, rename, then fsync of the directory, so a
 // crash or a full disk leaves either the old file or the new one.

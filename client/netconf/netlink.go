@@ -7,6 +7,11 @@ import "net/netip"
 // routes with this protocol on the lease's interface.
 const RTProtDHCP = 16
 
+// MinIPv6MTU is the smallest MTU of a link that carries IPv6 (RFC 8200
+// section 5). Linux deletes every IPv6 address of a link whose MTU drops
+// below it, and setting the MTU back does not bring static ones back.
+const MinIPv6MTU = 1280
+
 // Options says what Apply configures besides the address.
 type Options struct {
 	// Metric is the priority of the routes added. With several routers
@@ -26,6 +31,10 @@ type Report struct {
 	// Skipped lists the lease's routes Apply left out, in the order it
 	// tried them.
 	Skipped []SkippedRoute
+
+	// RaisedMTU is the MTU Apply set in place of the lease's smaller
+	// one, MinIPv6MTU on a link with IPv6 addresses; 0 otherwise.
+	RaisedMTU int
 }
 
 // SkippedRoute is a route of a lease that Apply did not install because

@@ -17,8 +17,9 @@ import (
 // Apply configures link through h with the lease l: it validates l again,
 // replaces the address, installs the routes and deletes the routes a
 // previous Apply added that l no longer has, then sets the MTU. The
-// report lists the routes of l it skipped: netconf never replaces or
-// deletes a route it did not add (see syncRoutes).
+// report lists the routes of l it skipped, since netconf never replaces
+// or deletes a route it did not add (see syncRoutes), and an MTU it
+// raised to keep the link's IPv6 addresses (see setMTU).
 //
 // It is all or nothing for the address and routes: when a route step
 // fails, the routes are put back as they were and an address that was
@@ -64,14 +65,54 @@ func Apply(h *netlink.Handle, link netlink.Link, l *ipc.ApplyLease,
 		}
 	}
 
-	if o.MTU && l.MTU != 0 && int(l.MTU) != link.Attrs().MTU {
-		if err := h.LinkSetMTU(link, int(l.MTU)); err != nil {
-			return rep, fmt.Errorf("%w: set MTU %d on %s: %w", ErrMTU,
-				l.MTU, name, err)
+	if o.MTU && l.MTU != 0 {
+		if rep.RaisedMTU, err = setMTU(h, link, int(l.MTU)); err != nil {
+			return rep, err
 		}
 	}
 
 	return rep, nil
+}
+
+// setMTU sets the MTU of link to mtu, or to MinIPv6MTU when mtu is
+// smaller and the link has IPv6 addresses, as systemd-networkd does, and
+// returns the MTU it set in place of mtu, or 0. It compares with the
+// link's MTU now, which an earlier lease may have changed. An error
+// wraps ErrMTU; when the IPv6 addresses cannot be listed, the MTU stays.
+//
+// TODO: a link with IPv6 on but no IPv6 address yet can get an MTU below
+// 1280, which resets its IPv6 settings; netlink's IFLA_AF_SPEC would
+// tell, but package netlink does not decode it.
+func setMTU(h *netlink.Handle, link netlink.Link, mtu int) (int, error) {
+	name := link.Attrs().Name
+	raised := 0
+	if mtu < MinIPv6MTU {
+		v6, err := h.AddrList(link, netlink.FAMILY_V6)
+		if err != nil {
+			return 0, fmt.Errorf("%w: list IPv6 addresses on %s: %w",
+				ErrMTU, name, err)
+		}
+
+		if len(v6) > 0 {
+			mtu, raised = MinIPv6MTU, MinIPv6MTU
+		}
+	}
+
+	cur, err := h.LinkByIndex(link.Attrs().Index)
+	if err != nil {
+		return 0, fmt.Errorf("%w: link %s: %w", ErrMTU, name, err)
+	}
+
+	if cur.Attrs().MTU == mtu {
+		return raised, nil
+	}
+
+	if err := h.LinkSetMTU(link, mtu); err != nil {
+		return 0, fmt.Errorf("%w: set MTU %d on %s: %w", ErrMTU, mtu,
+			name, err)
+	}
+
+	return raised, nil
 }
 
 // rollback puts back the routes netconf had on link before a failed

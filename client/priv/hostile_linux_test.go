@@ -105,6 +105,11 @@ func TestHostileEngine(t *testing.T) {
 				l.MTU = 20
 			}), nil)
 		}},
+		{"MTU below 576", true, func(t *testing.T) []byte {
+			return encode(t, lease(func(l *ipc.ApplyLease) {
+				l.MTU = 575
+			}), nil)
+		}},
 		{"payload with a foreign chaddr", true, func(t *testing.T) []byte {
 			return encode(t, &ipc.SendPayload{Broadcast: true,
 				Src: netip.IPv4Unspecified(), Dst: bcast,

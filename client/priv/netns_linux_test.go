@@ -204,3 +204,36 @@ func TestSystemLogsSkippedRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemRaisesMTUForIPv6 applies a lease with an MTU of 600 to an
+// interface with an IPv6 address: the interface gets 1280, keeps the
+// address, and the warning says why.
+func TestSystemRaisesMTUForIPv6(t *testing.T) {
+	ns := newTestNS(t, 2)
+	var logs bytes.Buffer
+	ns.sys.log = slog.New(slog.NewTextHandler(&logs, nil))
+	ipCmd(t, "-n", ns.name, "addr", "add", "2001:db8::5/64", "dev",
+		"sdeh2a", "nodad")
+	l := goodLease()
+	l.MTU = 600
+	if err := ns.sys.Apply(l); err != nil {
+		t.Fatal(err)
+	}
+
+	link := ipCmd(t, "-n", ns.name, "-o", "link", "show", "sdeh2a")
+	if !strings.Contains(link, " mtu 1280 ") {
+		t.Errorf("want MTU 1280: %s", link)
+	}
+
+	addrs := ipCmd(t, "-n", ns.name, "-6", "-o", "addr", "show", "sdeh2a")
+	if !strings.Contains(addrs, "2001:db8::5/64") {
+		t.Errorf("IPv6 address lost: %s", addrs)
+	}
+
+	for _, w := range []string{`msg="lease MTU raised to the IPv6 minimum`,
+		"lease_mtu=600 mtu=1280"} {
+		if !strings.Contains(logs.String(), w) {
+			t.Errorf("log lacks %s:\n%s", w, logs.String())
+		}
+	}
+}

@@ -140,13 +140,21 @@ func (s *system) close() {
 // link that refuses the MTU keeps the lease without it, as dhcpcd does;
 // the refusal is logged. So is each route of the lease that netconf
 // skipped because a route the client did not add holds its destination
-// and metric: the lease is applied without it.
+// and metric (the lease is applied without it), and an MTU below 1280
+// raised to 1280 on an interface with IPv6 addresses, which Linux
+// would delete.
 func (s *system) Apply(l *ipc.ApplyLease) error {
 	rep, err := netconf.Apply(s.nl, s.nlink, l, s.opts)
 	for _, r := range rep.Skipped {
 		s.log.Warn("lease route skipped; a route the client did not add "+
 			"keeps its place", "addr", l.Addr, "dst", r.Dst,
 			"gateway", r.Gateway, "metric", r.Metric, "reason", r.Reason)
+	}
+
+	if rep.RaisedMTU != 0 {
+		s.log.Warn("lease MTU raised to the IPv6 minimum; below it Linux "+
+			"deletes the interface's IPv6 addresses", "addr", l.Addr,
+			"lease_mtu", l.MTU, "mtu", rep.RaisedMTU)
 	}
 
 	if errors.Is(err, netconf.ErrMTU) {
