@@ -144,6 +144,10 @@ func (s *Supervisor) send(r *ipc.SendPayload) {
 // is not applied (see Addr.Permanent): a server offering a host's static
 // address is misconfigured, and an engine asking for it may be
 // compromised; either way the static address stays as it was.
+//
+// At most one leased address is ever on the interface: a lease with
+// another address than the applied one's is applied only once the
+// applied lease, its address and routes, is removed (see dropApplied).
 func (s *Supervisor) apply(ctx context.Context, r *ipc.ApplyLease) {
 	added := s.applied == nil || s.applied.Addr != r.Addr
 	if added {
@@ -151,6 +155,10 @@ func (s *Supervisor) apply(ctx context.Context, r *ipc.ApplyLease) {
 			s.log.Error("not applying the lease", "addr", r.Addr,
 				"err", err)
 
+			return
+		}
+
+		if !s.dropApplied(r) {
 			return
 		}
 	}
@@ -183,6 +191,31 @@ func (s *Supervisor) apply(ctx context.Context, r *ipc.ApplyLease) {
 	if r.MTU != 0 {
 		s.mtu = min(s.mtu, int(r.MTU))
 	}
+}
+
+// dropApplied removes the applied lease, if any, before next, which has
+// another address, and reports whether next may be applied. When the
+// removal fails, next is not applied and the old lease stays the applied
+// one, so that the engine may still remove it; the next renewal tries
+// again.
+func (s *Supervisor) dropApplied(next *ipc.ApplyLease) bool {
+	old := s.applied
+	if old == nil {
+		return true
+	}
+
+	if err := s.deps.Network.Remove(old); err != nil {
+		s.log.Error("not applying the lease: removing the previous one "+
+			"failed", "addr", next.Addr, "previous", old.Addr, "err", err)
+
+		return false
+	}
+
+	s.log.Info("previous lease removed for a new address",
+		"addr", old.Addr, "new", next.Addr)
+	s.applied = nil
+
+	return true
 }
 
 // checkNotPermanent returns an error when ip is a permanent address of

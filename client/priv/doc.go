@@ -44,6 +44,12 @@
 // never applies a lease over one, so no engine can turn a static address
 // into a lease and then remove it.
 //
+// At most one leased address is on the interface: before it applies a
+// lease whose address differs from the applied lease's, the supervisor
+// removes the applied lease (its address and routes, and the MTU it set),
+// and when that fails it does not apply the new one. An engine cannot
+// pile addresses up on the interface that RemoveLease no longer reaches.
+//
 // resolv.conf is not part of the lease: when it cannot be written the
 // supervisor logs the cause and the lease still counts as applied.
 //
