@@ -144,7 +144,7 @@ func TestDaemonNak(t *testing.T) {
 // TestDaemonSandbox checks the running processes: the engine has no
 // capabilities, no_new_privs, a seccomp filter, a non-root uid and no
 // descriptor but stderr and its socket; the supervisor kept only its
-// capabilities and has its own filter. SIGTERM then ends the client with
+// capabilities, has its own filter and logged its Landlock ABI. SIGTERM then ends the client with
 // status 0 and leaves the lease in place.
 func TestDaemonSandbox(t *testing.T) {
 	t.Parallel()
@@ -175,6 +175,11 @@ func TestDaemonSandbox(t *testing.T) {
 	}
 
 	checkEngineFDs(t, pid)
+
+	line := c.waitLog(time.Second, "supervisor confined")
+	if !regexp.MustCompile(`landlock_abi=[1-9]`).MatchString(line) {
+		t.Errorf("supervisor confined without Landlock: %s", line)
+	}
 
 	sup := procStatus(t, c.cmd.Process.Pid)
 	if sup["Seccomp"] != "2" || sup["NoNewPrivs"] != "1" {

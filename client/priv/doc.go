@@ -14,8 +14,11 @@
 //  4. starts the engine (package engine) as a child process running
 //     /proc/self/exe engine with only stderr and its end of a
 //     SOCK_SEQPACKET socketpair open, and sends it Init;
-//  5. drops the capabilities it no longer needs and installs its own
-//     seccomp allowlist (sandbox.ConfinePrivileged);
+//  5. drops the capabilities it no longer needs, denies itself with
+//     Landlock every filesystem access but executing its own binary and
+//     replacing files in the state directory and in the directory of
+//     resolv.conf, and installs its own seccomp allowlist
+//     (sandbox.ConfinePrivileged);
 //  6. relays frames to the engine unparsed and carries out the engine's
 //     requests once ipc's Validate has accepted them: SendPayload (a frame
 //     it builds itself with package frame, or a unicast datagram from the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/safedhcp/safedhcp/client/config"
 	"github.com/safedhcp/safedhcp/client/netconf"
@@ -44,7 +45,9 @@ func Main(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
 		Timeout:       cfg.Timeout,
 		ReleaseOnExit: cfg.ReleaseOnExit,
 		Engine:        engineConfig(cfg),
-		AfterStart:    confine,
+		AfterStart: func() error {
+			return confine(supervisorFiles(cfg), log)
+		},
 	}
 	sup := NewSupervisor(opts, sys.deps(cfg), log)
 	err = sup.Run(ctx)
@@ -61,14 +64,39 @@ func Main(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
 }
 
 // confine drops what the supervisor no longer needs once the first
-// engine runs: every capability outside sandbox.PrivilegedCaps, and every
-// system call outside its allowlist.
-func confine() error {
-	if err := sandbox.ConfinePrivileged(sandbox.PrivilegedCaps); err != nil {
+// engine runs: every capability outside sandbox.PrivilegedCaps, all
+// filesystem access but files, and every system call outside its
+// allowlist.
+func confine(files sandbox.PrivilegedFiles, log *slog.Logger) error {
+	r, err := sandbox.ConfinePrivileged(sandbox.PrivilegedCaps, files)
+	if err != nil {
 		return fmt.Errorf("priv: confining the supervisor: %w", err)
 	}
 
+	log.Debug("supervisor confined", "component", "supervisor",
+		"landlock_abi", r.LandlockABI, "dirs", files.Dirs)
+
 	return nil
+}
+
+// supervisorFiles returns what the supervisor still reaches on the
+// filesystem once confined: its own binary, to restart engines, and the
+// directories where it replaces the lease file and resolv.conf (when it
+// writes one). It reads nothing else after start-up: the configuration
+// is parsed, the sockets are open, the time zone is loaded, an engine's
+// stdin and stdout are closed rather than /dev/null, and the only file
+// netlink reads (a TUN/TAP link's owner under /sys/class/net) is
+// optional to it.
+//
+// TODO: Landlock rights hold for a directory's whole tree, so with
+// resolv.conf in /etc the supervisor may still replace any file there.
+func supervisorFiles(cfg *config.Config) sandbox.PrivilegedFiles {
+	f := sandbox.PrivilegedFiles{Exec: exePath, Dirs: []string{cfg.StateDir}}
+	if cfg.ApplyDNS {
+		f.Dirs = append(f.Dirs, filepath.Dir(cfg.ResolvConf))
+	}
+
+	return f
 }
 
 // openSystem looks up the interface, brings it up and opens the sockets,

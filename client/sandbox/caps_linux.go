@@ -16,8 +16,8 @@ import "kernel.org/pub/linux/libs/security/libcap/cap"
 //   - CAP_KILL: the supervisor stops an engine that runs as another uid.
 //
 // The supervisor keeps uid 0 but not CAP_DAC_OVERRIDE, so it can write
-// only files and directories that uid 0 owns, such as its state directory
-// and resolv.conf.
+// only files and directories that uid 0 owns; Landlock narrows that to
+// the directories in PrivilegedFiles.
 var PrivilegedCaps = []cap.Value{
 	cap.NET_ADMIN, cap.NET_RAW, cap.NET_BIND_SERVICE, cap.SETUID,
 	cap.SETGID, cap.SETPCAP, cap.KILL,

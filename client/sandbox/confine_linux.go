@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"time"
 
 	seccomp "github.com/elastic/go-seccomp-bpf"
 	"github.com/landlock-lsm/go-landlock/landlock"
@@ -72,31 +73,45 @@ func ConfineEngine(uid, gid int) (Report, error) {
 }
 
 // ConfinePrivileged confines the calling process, the supervisor, once it
-// holds its sockets: it fixes GOMAXPROCS, drops every capability not in
-// keep from the bounding, effective, permitted and inheritable sets,
-// clears the ambient set, sets no_new_privs and installs PrivilegedPolicy
-// on every thread. The process keeps its uid. Callers normally pass
+// holds its sockets: it fixes GOMAXPROCS, loads the local time zone
+// (which the runtime reads lazily and could not read later), drops
+// every capability not in keep from the bounding, effective, permitted
+// and inheritable sets, clears the ambient set, sets no_new_privs,
+// denies all filesystem access but files with Landlock (best effort: the
+// newest ABI the kernel has) and installs PrivilegedPolicy on every
+// thread. The process keeps its uid. Callers normally pass
 // PrivilegedCaps. In a binary built with cgo it returns ErrCgo before
 // changing anything.
 //
 // On error the process may be partly confined and must exit.
-func ConfinePrivileged(keep []cap.Value) error {
+func ConfinePrivileged(keep []cap.Value, files PrivilegedFiles) (Report,
+	error) {
 	if cgoBuild {
-		return ErrCgo
+		return Report{}, ErrCgo
 	}
 	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	_ = time.Local.String()
 
 	if err := dropBound(keep); err != nil {
-		return err
+		return Report{}, err
 	}
 	if err := setCaps(keep); err != nil {
-		return err
+		return Report{}, err
 	}
 	if err := setNoNewPrivs(); err != nil {
-		return err
+		return Report{}, err
 	}
 
-	return loadFilter(PrivilegedPolicy())
+	abi, err := restrictFiles(files)
+	if err != nil {
+		return Report{}, err
+	}
+
+	if err := loadFilter(PrivilegedPolicy()); err != nil {
+		return Report{}, err
+	}
+
+	return Report{LandlockABI: abi}, nil
 }
 
 // dropBound removes every capability not in keep from the bounding set
@@ -150,6 +165,13 @@ func restrictLandlock() (int, error) {
 	if err := landlock.V11.BestEffort().Restrict(); err != nil {
 		return 0, fmt.Errorf("sandbox: landlock: %w", err)
 	}
+
+	return landlockABI()
+}
+
+// landlockABI returns the Landlock ABI version a best-effort restriction
+// enforced: the kernel's, up to landlockNewestABI, or 0 without Landlock.
+func landlockABI() (int, error) {
 	abi, err := ll.LandlockGetABIVersion()
 	if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EOPNOTSUPP) {
 		return 0, nil
@@ -161,7 +183,7 @@ func restrictLandlock() (int, error) {
 	return min(abi, landlockNewestABI), nil
 }
 
-// landlockNewestABI is the newest ABI restrictLandlock asks for.
+// landlockNewestABI is the newest ABI the restrictions ask for.
 const landlockNewestABI = 11
 
 // loadFilter installs p on every thread with the process killed on a

@@ -15,6 +15,7 @@ func ConfineEngine(uid, gid int) (Report, error) {
 
 // ConfinePrivileged returns ErrNotSupported: the sandbox needs Linux. On
 // Linux keep is a []cap.Value from libcap, which builds only there.
-func ConfinePrivileged(keep []uint) error {
-	return ErrNotSupported
+func ConfinePrivileged(keep []uint, files PrivilegedFiles) (Report,
+	error) {
+	return Report{}, ErrNotSupported
 }

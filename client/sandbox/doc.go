@@ -6,13 +6,16 @@
 // supplementary groups, clears every capability set, sets no_new_privs,
 // denies all filesystem access with Landlock where the kernel has it, and
 // installs a seccomp-bpf allowlist (EngineSyscalls) on every thread whose
-// default action kills the process. It reports the Landlock ABI applied.
+// default action kills the process.
 //
 // ConfinePrivileged is called by the privileged supervisor once it has
 // opened its sockets. It keeps only the capabilities it is given
-// (PrivilegedCaps lists what the supervisor needs and why) and installs a
-// broader allowlist (PrivilegedSyscalls) that still excludes everything
-// the supervisor never does.
+// (PrivilegedCaps lists what the supervisor needs and why), denies with
+// Landlock all filesystem access but executing its own binary and
+// replacing files in a few directories (PrivilegedFiles,
+// PrivilegedExecAccess, PrivilegedDirAccess), and installs a broader
+// allowlist (PrivilegedSyscalls) that still excludes everything the
+// supervisor never does. Both report the Landlock ABI applied.
 //
 // The allowlists are exported as data so they can be tested, reviewed and
 // documented. They cover the pure Go runtime only: in a binary built with

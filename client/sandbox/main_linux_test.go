@@ -48,8 +48,16 @@ type child struct {
 	stdout *bufio.Reader
 }
 
-// startChild starts the test binary in mode and registers its cleanup.
-func startChild(t *testing.T, mode string) *child {
+// startChild starts the test binary in mode, with env added to its
+// environment, and registers its cleanup.
+func startChild(t *testing.T, mode string, env ...string) *child {
+	t.Helper()
+
+	return startBinary(t, os.Args[0], mode, env...)
+}
+
+// startBinary is startChild for a copy of the test binary at bin.
+func startBinary(t *testing.T, bin, mode string, env ...string) *child {
 	t.Helper()
 	if cgoBuild {
 		t.Skip("the allowlists need a CGO_ENABLED=0 build; " +
@@ -58,8 +66,8 @@ func startChild(t *testing.T, mode string) *child {
 	if os.Geteuid() != 0 {
 		t.Fatal("the sandbox tests need root (CI runs them as root)")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+mode)
+	cmd := exec.Command(bin, "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), childEnv+"="+mode), env...)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -120,7 +128,8 @@ func TestCgoBuildRefused(t *testing.T) {
 	if _, err := ConfineEngine(nobody, nobody); !errors.Is(err, ErrCgo) {
 		t.Errorf("ConfineEngine in a cgo build = %v, want %v", err, ErrCgo)
 	}
-	if err := ConfinePrivileged(nil); !errors.Is(err, ErrCgo) {
+	_, err := ConfinePrivileged(nil, PrivilegedFiles{})
+	if !errors.Is(err, ErrCgo) {
 		t.Errorf("ConfinePrivileged in a cgo build = %v, want %v", err,
 			ErrCgo)
 	}

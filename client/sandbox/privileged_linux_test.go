@@ -30,11 +30,20 @@ func init() {
 	})
 }
 
+// confinePriv confines the supervisor as it confines itself, with no
+// directories: it keeps only the execution of its own binary.
+func confinePriv() error {
+	_, err := ConfinePrivileged(PrivilegedCaps,
+		PrivilegedFiles{Exec: "/proc/self/exe"})
+
+	return err
+}
+
 // privThen returns a child mode that confines the supervisor and then
 // calls f, which should never return.
 func privThen(f func() error) func() error {
 	return func() error {
-		if err := ConfinePrivileged(PrivilegedCaps); err != nil {
+		if err := confinePriv(); err != nil {
 			return err
 		}
 
@@ -44,7 +53,7 @@ func privThen(f func() error) func() error {
 
 // privStatus confines the supervisor and waits for stdin to close.
 func privStatus() error {
-	if err := ConfinePrivileged(PrivilegedCaps); err != nil {
+	if err := confinePriv(); err != nil {
 		return err
 	}
 	fmt.Println("confined")
@@ -59,7 +68,7 @@ func privStatus() error {
 // privEngine confines the supervisor, then starts an engine the way the
 // supervisor restarts one (re-executing itself) and relays its output.
 func privEngine() error {
-	if err := ConfinePrivileged(PrivilegedCaps); err != nil {
+	if err := confinePriv(); err != nil {
 		return err
 	}
 	cmd := exec.Command("/proc/self/exe", "-test.run=^$")
@@ -76,7 +85,7 @@ func privEngine() error {
 // SOCK_SEQPACKET socketpair with net.FileConn, as it does for every engine
 // it starts, and passes one datagram across.
 func privFileConn() error {
-	if err := ConfinePrivileged(PrivilegedCaps); err != nil {
+	if err := confinePriv(); err != nil {
 		return err
 	}
 	fds, err := unix.Socketpair(unix.AF_UNIX,
