@@ -174,7 +174,7 @@ func TestDaemonSandbox(t *testing.T) {
 		}
 	}
 
-	checkEngineFDs(t, pid)
+	checkEngineFDs(t, pid, c.cmd.Process.Pid)
 
 	line := c.waitLog(time.Second, "supervisor confined")
 	if !regexp.MustCompile(`landlock_abi=[1-9]`).MatchString(line) {
@@ -231,12 +231,18 @@ func procStatus(t *testing.T, pid int) map[string]string {
 }
 
 // checkEngineFDs checks that the engine holds stdin and stdout only as
-// /dev/null (or not at all), stderr, exactly one socket (the socketpair)
-// and otherwise only the Go runtime's poller descriptors.
-func checkEngineFDs(t *testing.T, pid int) {
+// /dev/null (or not at all), as stderr a pipe other than the stderr of
+// the supervisor sup, exactly one socket (the socketpair) and otherwise
+// only the Go runtime's poller descriptors.
+func checkEngineFDs(t *testing.T, pid, sup int) {
 	t.Helper()
 	dir := "/proc/" + strconv.Itoa(pid) + "/fd"
 	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	supErr, err := os.Readlink("/proc/" + strconv.Itoa(sup) + "/fd/2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,9 +256,12 @@ func checkEngineFDs(t *testing.T, pid int) {
 
 		fd, _ := strconv.Atoi(e.Name())
 		switch {
-		case fd <= 2 && target == "/dev/null":
+		case fd <= 1 && target == "/dev/null":
 		case fd == 2:
-			// stderr, the supervisor's
+			if !strings.HasPrefix(target, "pipe:") || target == supErr {
+				t.Errorf("engine stderr -> %s, want a pipe other than "+
+					"the supervisor's stderr %s", target, supErr)
+			}
 		case strings.HasPrefix(target, "socket:"):
 			sockets++
 		case target == "anon_inode:[eventpoll]",

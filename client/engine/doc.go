@@ -6,9 +6,11 @@
 //	/proc/self/exe engine UID GID
 //
 // (Subcommand, then the uid and gid to run as) with exactly four
-// descriptors: stdin and stdout closed, stderr, and at descriptor 3 (FD)
-// its end of a SOCK_SEQPACKET socketpair, and an empty environment. Main
-// then runs the engine:
+// descriptors: stdin and stdout closed, stderr the write end of a pipe
+// whose lines the supervisor logs (quoted, rate-limited, marked
+// component=engine-stderr: a Go panic trace shows up there), and at
+// descriptor 3 (FD) its end of a SOCK_SEQPACKET socketpair, and an empty
+// environment. Main then runs the engine:
 //
 //  1. it sends the ipc Hello request and reads the Init event (interface,
 //     hardware address, MTU, engine configuration, persisted lease bytes);

@@ -12,8 +12,11 @@
 //  3. opens the AF_PACKET socket of package rawsock (IPv4 UDP to port 68
 //     only, locked filter);
 //  4. starts the engine (package engine) as a child process running
-//     /proc/self/exe engine with only stderr and its end of a
-//     SOCK_SEQPACKET socketpair open, and sends it Init;
+//     /proc/self/exe engine with only a pipe as stderr and its end of a
+//     SOCK_SEQPACKET socketpair open, and sends it Init. Each line the
+//     engine writes to stderr (a Go panic trace, say) is re-logged at
+//     error level with component=engine-stderr, quoted by slog, cut at
+//     1,024 bytes and within the rate limit of Log below;
 //  5. drops the capabilities it no longer needs, denies itself with
 //     Landlock every filesystem access but executing its own binary and
 //     replacing files in the state directory and in the directory of

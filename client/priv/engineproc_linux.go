@@ -2,10 +2,12 @@ package priv
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"strconv"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -15,28 +17,35 @@ import (
 
 // engineProc is an engine running as a child process.
 type engineProc struct {
-	c *ipc.Conn
-	p *os.Process
+	c      *ipc.Conn
+	p      *os.Process
+	stderr chan struct{} // closed when its stderr relay has ended
 }
+
+// stderrDrain bounds how long Wait waits, once the engine has exited,
+// for the last lines of its stderr to be logged.
+const stderrDrain = time.Second
 
 // ExecStarter returns a Starter that runs exe (normally /proc/self/exe)
 // as the engine: argv is exe, engine.Subcommand, uid and gid (which the
 // engine switches to), the environment is empty, and the only
-// descriptors are stderr and, at engine.FD, its end of a SOCK_SEQPACKET
-// socketpair. The engine is killed if the supervisor
-// dies.
-func ExecStarter(exe string, stderr *os.File, uid, gid uint32) Starter {
+// descriptors are, at 2, the write end of a pipe whose lines are logged
+// to log (component=engine-stderr, rate-limited, see stderrRelay) and,
+// at engine.FD, its end of a SOCK_SEQPACKET socketpair. The engine is
+// killed if the supervisor dies.
+func ExecStarter(exe string, log *slog.Logger, uid, gid uint32) Starter {
 	argv := []string{exe, engine.Subcommand,
 		strconv.FormatUint(uint64(uid), 10),
 		strconv.FormatUint(uint64(gid), 10)}
+	relay := newStderrRelay(log)
 
 	return func() (Engine, error) {
-		return startProc(exe, argv, stderr)
+		return startProc(exe, argv, relay)
 	}
 }
 
-// startProc starts one engine process.
-func startProc(exe string, argv []string, stderr *os.File) (*engineProc,
+// startProc starts one engine process and the relay of its stderr.
+func startProc(exe string, argv []string, relay *stderrRelay) (*engineProc,
 	error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX,
 		unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
@@ -52,8 +61,16 @@ func startProc(exe string, argv []string, stderr *os.File) (*engineProc,
 		return nil, err
 	}
 
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		c.Close()
+
+		return nil, fmt.Errorf("priv: engine stderr pipe: %w", err)
+	}
+	defer errW.Close()
+
 	files := make([]*os.File, engine.FD+1)
-	files[2], files[engine.FD] = stderr, theirs
+	files[2], files[engine.FD] = errW, theirs
 	// No Dir: the engine has no filesystem access at all (Landlock), and
 	// chdir is not in the confined supervisor's allowlist.
 	p, err := os.StartProcess(exe, argv, &os.ProcAttr{
@@ -63,11 +80,19 @@ func startProc(exe string, argv []string, stderr *os.File) (*engineProc,
 	})
 	if err != nil {
 		c.Close()
+		errR.Close()
 
 		return nil, fmt.Errorf("priv: starting %s: %w", exe, err)
 	}
 
-	return &engineProc{c: ipc.NewConn(c), p: p}, nil
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer errR.Close()
+		relay.relay(errR, p.Pid)
+	}()
+
+	return &engineProc{c: ipc.NewConn(c), p: p, stderr: done}, nil
 }
 
 // unixConn turns descriptor fd, our end of the socketpair, into a
@@ -105,10 +130,16 @@ func (e *engineProc) Kill() error { return e.p.Kill() }
 // PID returns the engine's process id.
 func (e *engineProc) PID() int { return e.p.Pid }
 
-// Wait reaps the engine and closes the socket.
+// Wait reaps the engine, closes the socket and lets the relay log what
+// was left in the stderr pipe, for at most stderrDrain.
 func (e *engineProc) Wait() error {
 	st, err := e.p.Wait()
 	e.c.Close()
+	select {
+	case <-e.stderr:
+	case <-time.After(stderrDrain):
+	}
+
 	if err != nil {
 		return fmt.Errorf("priv: waiting for the engine: %w", err)
 	}

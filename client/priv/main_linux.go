@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 
 	"github.com/safedhcp/safedhcp/client/config"
@@ -124,7 +123,7 @@ func (s *system) deps(cfg *config.Config) Deps {
 		Network: s,
 		Store: netconf.LeaseStore{Dir: cfg.StateDir,
 			Interface: cfg.Interface},
-		Start: ExecStarter(exePath, os.Stderr, cfg.EngineUID,
+		Start: ExecStarter(exePath, s.log, cfg.EngineUID,
 			cfg.EngineGID),
 		Unicast: s.unicast,
 		Links:   s.links,
