@@ -18,9 +18,9 @@
 //     error level with component=engine-stderr, quoted by slog, cut at
 //     1,024 bytes and within the rate limit of Log below;
 //  5. drops the capabilities it no longer needs, denies itself with
-//     Landlock every filesystem access but executing its own binary and
-//     replacing files in the state directory and in the directory of
-//     resolv.conf, and installs its own seccomp allowlist
+//     Landlock every filesystem access but executing its own binary,
+//     /dev/null and replacing files in the state directory and in the
+//     directory of resolv.conf, and installs its own seccomp allowlist
 //     (sandbox.ConfinePrivileged);
 //  6. relays frames to the engine unparsed and carries out the engine's
 //     requests once ipc's Validate has accepted them: SendPayload (a frame

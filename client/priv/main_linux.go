@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 
 	"github.com/safedhcp/safedhcp/client/config"
@@ -79,18 +80,22 @@ func confine(files sandbox.PrivilegedFiles, log *slog.Logger) error {
 }
 
 // supervisorFiles returns what the supervisor still reaches on the
-// filesystem once confined: its own binary, to restart engines, and the
-// directories where it replaces the lease file and resolv.conf (when it
-// writes one). It reads nothing else after start-up: the configuration
-// is parsed, the sockets are open, the time zone is loaded, an engine's
-// stdin and stdout are closed rather than /dev/null, and the only file
-// netlink reads (a TUN/TAP link's owner under /sys/class/net) is
-// optional to it.
+// filesystem once confined: its own binary, to restart engines;
+// /dev/null, which a restarted engine's Go runtime opens in place of its
+// closed stdin and stdout; and the directories where it replaces the
+// lease file and resolv.conf (when it writes one). It reads nothing else
+// after start-up: the configuration is parsed, the sockets are open, the
+// time zone is loaded, and the only file netlink reads (a TUN/TAP
+// link's owner under /sys/class/net) is optional to it.
 //
 // TODO: Landlock rights hold for a directory's whole tree, so with
 // resolv.conf in /etc the supervisor may still replace any file there.
 func supervisorFiles(cfg *config.Config) sandbox.PrivilegedFiles {
-	f := sandbox.PrivilegedFiles{Exec: exePath, Dirs: []string{cfg.StateDir}}
+	f := sandbox.PrivilegedFiles{
+		Exec:      exePath,
+		ReadWrite: []string{os.DevNull},
+		Dirs:      []string{cfg.StateDir},
+	}
 	if cfg.ApplyDNS {
 		f.Dirs = append(f.Dirs, filepath.Dir(cfg.ResolvConf))
 	}

@@ -11,9 +11,9 @@
 // ConfinePrivileged is called by the privileged supervisor once it has
 // opened its sockets. It keeps only the capabilities it is given
 // (PrivilegedCaps lists what the supervisor needs and why), denies with
-// Landlock all filesystem access but executing its own binary and
-// replacing files in a few directories (PrivilegedFiles,
-// PrivilegedExecAccess, PrivilegedDirAccess), and installs a broader
+// Landlock all filesystem access but executing its own binary, reading
+// and writing /dev/null and replacing files in a few directories
+// (PrivilegedFiles and its access rights), and installs a broader
 // allowlist (PrivilegedSyscalls) that still excludes everything the
 // supervisor never does. Both report the Landlock ABI applied.
 //

@@ -11,6 +11,13 @@ type PrivilegedFiles struct {
 	// running binary even after a package upgrade replaced it on disk.
 	Exec string
 
+	// ReadWrite are single files the supervisor, and the programs it
+	// starts before they confine themselves, may read and write
+	// (PrivilegedReadWriteAccess): /dev/null, which the Go runtime of a
+	// new engine opens in place of its closed stdin and stdout before
+	// main runs.
+	ReadWrite []string
+
 	// Dirs are the directories in which the supervisor replaces files
 	// atomically (a temporary file, fsync, rename, fsync of the
 	// directory), reads them and removes them: its state directory and

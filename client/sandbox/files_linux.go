@@ -13,6 +13,12 @@ import (
 const PrivilegedExecAccess landlock.AccessFSSet = ll.AccessFSExecute |
 	ll.AccessFSReadFile
 
+// PrivilegedReadWriteAccess is what the supervisor may do with each of
+// PrivilegedFiles.ReadWrite: read and write it, and nothing else (no
+// ioctl on a device, no truncation).
+const PrivilegedReadWriteAccess landlock.AccessFSSet = ll.AccessFSReadFile |
+	ll.AccessFSWriteFile
+
 // PrivilegedDirAccess is what the supervisor may do under
 // PrivilegedFiles.Dirs, and why:
 //
@@ -41,6 +47,10 @@ func restrictFiles(files PrivilegedFiles) (int, error) {
 	if files.Exec != "" {
 		rules = append(rules,
 			landlock.PathAccess(PrivilegedExecAccess, files.Exec))
+	}
+	if len(files.ReadWrite) > 0 {
+		rules = append(rules, landlock.PathAccess(PrivilegedReadWriteAccess,
+			files.ReadWrite...))
 	}
 	if len(files.Dirs) > 0 {
 		rules = append(rules, landlock.PathAccess(PrivilegedDirAccess,

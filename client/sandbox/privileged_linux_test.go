@@ -22,6 +22,8 @@ func init() {
 		return unix.PtraceAttach(os.Getppid())
 	})
 	childModes["priv-fileconn"] = privFileConn
+	childModes["priv-closed-stdio"] = privClosedStdio
+	childModes["stdio-null"] = stdioNull
 	childModes["engine-clone3"] = confinedThen(func() error {
 		_, _, errno := unix.RawSyscall(unix.SYS_CLONE3, 0, 0, 0)
 		fmt.Printf("clone3: %v\n", errno)
@@ -31,10 +33,13 @@ func init() {
 }
 
 // confinePriv confines the supervisor as it confines itself, with no
-// directories: it keeps only the execution of its own binary.
+// directories: it keeps only the execution of its own binary and
+// /dev/null.
 func confinePriv() error {
-	_, err := ConfinePrivileged(PrivilegedCaps,
-		PrivilegedFiles{Exec: "/proc/self/exe"})
+	_, err := ConfinePrivileged(PrivilegedCaps, PrivilegedFiles{
+		Exec:      "/proc/self/exe",
+		ReadWrite: []string{os.DevNull},
+	})
 
 	return err
 }
@@ -116,6 +121,47 @@ func privFileConn() error {
 	return nil
 }
 
+// privClosedStdio confines the supervisor, then starts a Go program with
+// stdin and stdout closed, as it starts an engine: that program's
+// runtime opens /dev/null in their place before main runs.
+func privClosedStdio() error {
+	if err := confinePriv(); err != nil {
+		return err
+	}
+	p, err := os.StartProcess("/proc/self/exe",
+		[]string{"/proc/self/exe", "-test.run=^$"}, &os.ProcAttr{
+			Env:   []string{childEnv + "=stdio-null"},
+			Files: []*os.File{nil, nil, os.Stderr},
+		})
+	if err != nil {
+		return err
+	}
+	st, err := p.Wait()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("started with closed stdio: %v\n", st)
+
+	return nil
+}
+
+// stdioNull checks that stdin and stdout are character devices, the
+// /dev/null the runtime opened.
+func stdioNull() error {
+	for _, f := range []*os.File{os.Stdin, os.Stdout} {
+		fi, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		if fi.Mode()&os.ModeCharDevice == 0 {
+			return fmt.Errorf("%s is %v, want /dev/null", f.Name(),
+				fi.Mode())
+		}
+	}
+
+	return nil
+}
+
 func TestConfinePrivilegedStatus(t *testing.T) {
 	c := startChild(t, "priv-status")
 	if line := c.readLine(t); line != "confined" {
@@ -158,6 +204,20 @@ func TestConfinedSupervisorRestartsEngine(t *testing.T) {
 	want := `engine said "echo RENEW\n", err <nil>`
 	if got != want {
 		t.Errorf("supervisor said\n%s\nwant\n%s", got, want)
+	}
+	if got := c.wait(t); got != "exit 0" {
+		t.Errorf("child ended with %s, want exit 0", got)
+	}
+}
+
+// TestConfinedSupervisorStartsClosedStdio is the regression test for
+// engines restarted by a Landlock-confined supervisor dying with "cannot
+// open standard fds".
+func TestConfinedSupervisorStartsClosedStdio(t *testing.T) {
+	c := startChild(t, "priv-closed-stdio")
+	got, want := c.readLine(t), "started with closed stdio: exit status 0"
+	if got != want {
+		t.Errorf("supervisor said %q, want %q", got, want)
 	}
 	if got := c.wait(t); got != "exit 0" {
 		t.Errorf("child ended with %s, want exit 0", got)
