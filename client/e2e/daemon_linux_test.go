@@ -143,9 +143,10 @@ func TestDaemonNak(t *testing.T) {
 
 // TestDaemonSandbox checks the running processes: the engine has no
 // capabilities, no_new_privs, a seccomp filter, a non-root uid and no
-// descriptor but stderr and its socket; the supervisor kept only its
-// capabilities, has its own filter and logged its Landlock ABI. SIGTERM then ends the client with
-// status 0 and leaves the lease in place.
+// descriptor but a stderr pipe and its socket; the supervisor kept only
+// its capabilities, has its own filter and logged its Landlock ABI.
+// SIGTERM then ends the client with status 0 and leaves the lease in
+// place.
 func TestDaemonSandbox(t *testing.T) {
 	t.Parallel()
 	l := newLab(t)
