@@ -306,3 +306,12 @@ func TestFieldErrorMessage(t *testing.T) {
 		t.Errorf("error = %v, want %s", err, want)
 	}
 }
+
+func TestStateString(t *testing.T) {
+	got := []string{StateBound.String(), StateRenewed.String(),
+		StateLost.String(), StateFailed.String(), State(9).String()}
+	want := []string{"bound", "renewed", "lost", "failed", "state(9)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("State.String (-want +got):\n%s", diff)
+	}
+}

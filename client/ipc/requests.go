@@ -1,6 +1,9 @@
 package ipc
 
-import "net/netip"
+import (
+	"net/netip"
+	"strconv"
+)
 
 // Hello is the engine's first message. The privileged part answers with
 // Init; the version in the header is how the two agree on the protocol.
@@ -92,6 +95,22 @@ const (
 	StateLost    State = 3 // the lease expired or was refused (NAK)
 	StateFailed  State = 4 // the engine gave up
 )
+
+// String returns the state's name in lower case, or "state(N)".
+func (s State) String() string {
+	switch s {
+	case StateBound:
+		return "bound"
+	case StateRenewed:
+		return "renewed"
+	case StateLost:
+		return "lost"
+	case StateFailed:
+		return "failed"
+	}
+
+	return "state(" + strconv.Itoa(int(s)) + ")"
+}
 
 // Status tells the privileged part about a change of the engine's state,
 // with a short human-readable Reason.
