@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -373,6 +375,17 @@ func TestDaemonRelease(t *testing.T) {
 	c.start(l, "--noarp", "--nodelay", "--release")
 	c.waitLog(15*time.Second, "lease applied")
 	leased := checkApplied(t, l, srv).Addr()
+
+	// A second client on the interface stops before touching it.
+	second := newClient(t)
+	second.start(l, "-1", "--noarp", "--nodelay")
+	var ee *exec.ExitError
+	if err := second.wait(10 * time.Second); !errors.As(err, &ee) ||
+		ee.ExitCode() != 1 {
+		t.Errorf("second client: %v, want exit status 1", err)
+	}
+	second.waitLog(time.Second, "another dhcp-client runs on")
+
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

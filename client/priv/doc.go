@@ -7,8 +7,11 @@
 //  1. takes the configuration package config validated (a bad one never
 //     reaches Main: the command exits with status 2 before any socket is
 //     opened) and marks every inherited descriptor close-on-exec;
-//  2. looks up the interface (the command has already checked that it
-//     exists) and brings its link up;
+//  2. takes the interface's lock, an abstract unix socket named
+//     @dhcp-client/INTERFACE in the network namespace, so that a second
+//     dhcp-client on the same interface stops here (ErrRunning), as a
+//     second dhcpcd does; it then looks up the interface (the command has
+//     already checked that it exists) and brings its link up;
 //  3. opens the AF_PACKET socket of package rawsock (IPv4 UDP to port 68
 //     only, locked filter);
 //  4. starts the engine (package engine) as a child process running

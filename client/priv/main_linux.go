@@ -11,6 +11,7 @@ import (
 	"github.com/safedhcp/safedhcp/client/config"
 	"github.com/safedhcp/safedhcp/client/netconf"
 	"github.com/safedhcp/safedhcp/client/sandbox"
+	"golang.org/x/sys/unix"
 )
 
 // Exit statuses of Main.
@@ -31,6 +32,14 @@ func Main(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
 
 		return ExitFailure
 	}
+
+	lock, err := lockInterface(cfg.Interface)
+	if err != nil {
+		log.Error("start-up failed", "err", err)
+
+		return ExitFailure
+	}
+	defer unix.Close(lock)
 
 	sys, err := openSystem(cfg, log)
 	if err != nil {
