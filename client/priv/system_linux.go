@@ -128,6 +128,10 @@ func (s *system) close() {
 	}
 
 	if s.raw != nil {
+		if n := s.raw.DroppedForeign(); n > 0 {
+			s.log.Info("frames for another VLAN or host were dropped",
+				"count", n)
+		}
 		s.raw.Close()
 	}
 

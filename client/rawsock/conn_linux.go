@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -18,6 +19,7 @@ type Conn struct {
 	f       *os.File
 	rc      syscall.RawConn
 	ifindex int
+	foreign atomic.Uint64 // frames dropped as not for this host
 }
 
 // Open returns a Conn on the interface with index ifindex. The socket is
@@ -111,6 +113,17 @@ func drain(fd int) {
 // is discarded and reported with ErrFrameTooLarge. Recv blocks until a
 // frame arrives, the read deadline passes or the Conn is closed.
 //
+// A frame that is not for this host is dropped and counted
+// (DroppedForeign). The kernel strips an IEEE 802.1Q tag before the
+// filter runs, so a frame for another VLAN, one the host has no VLAN
+// device for, would otherwise read as a frame of the untagged network.
+// Such a frame comes with TP_STATUS_VLAN_VALID in its auxiliary data or,
+// as Linux reports it once it has removed the tag of a VLAN it has no
+// device for, as PACKET_OTHERHOST, the type of a frame addressed to
+// another host's MAC (which a DHCP client has no use for either).
+// Priority-tagged frames (VLAN id 0, IEEE 802.1p) arrive untagged as
+// frames for this host and are kept.
+//
 // A frame the kernel marks TP_STATUS_CSUMNOTREADY was sent by this host
 // with its UDP checksum left to offload (a veth pair or a bridge to a
 // local server), so the checksum field holds only a partial sum. Recv sets
@@ -134,11 +147,20 @@ func (c *Conn) Recv(b []byte) (int, error) {
 			if rerr == unix.EAGAIN {
 				return false
 			}
+			if rerr != nil {
+				return true
+			}
 			ll, ok := from.(*unix.SockaddrLinklayer)
-			if rerr == nil && ok && ll.Pkttype == unix.PACKET_OUTGOING {
+			if ok && ll.Pkttype == unix.PACKET_OUTGOING {
 				continue
 			}
-			partial = rerr == nil && checksumNotReady(oob[:oobn])
+			status := auxStatus(oob[:oobn])
+			if status&unix.TP_STATUS_VLAN_VALID != 0 ||
+				ok && ll.Pkttype == unix.PACKET_OTHERHOST {
+				c.foreign.Add(1)
+				continue
+			}
+			partial = status&unix.TP_STATUS_CSUMNOTREADY != 0
 			return true
 		}
 	})
@@ -158,15 +180,19 @@ func (c *Conn) Recv(b []byte) (int, error) {
 	return n, nil
 }
 
+// DroppedForeign returns how many frames Recv dropped as not for this
+// host: tagged for a VLAN or addressed to another host.
+func (c *Conn) DroppedForeign() uint64 { return c.foreign.Load() }
+
 // sizeofAuxdata is the size of struct tpacket_auxdata.
 const sizeofAuxdata = int(unsafe.Sizeof(unix.TpacketAuxdata{}))
 
-// checksumNotReady reports whether the PACKET_AUXDATA control message in
-// oob has TP_STATUS_CSUMNOTREADY set.
-func checksumNotReady(oob []byte) bool {
+// auxStatus returns tp_status of the PACKET_AUXDATA control message in
+// oob, or 0 when there is none.
+func auxStatus(oob []byte) uint32 {
 	msgs, err := unix.ParseSocketControlMessage(oob)
 	if err != nil {
-		return false
+		return 0
 	}
 	for _, m := range msgs {
 		if m.Header.Level != unix.SOL_PACKET ||
@@ -174,11 +200,10 @@ func checksumNotReady(oob []byte) bool {
 			len(m.Data) < sizeofAuxdata {
 			continue
 		}
-		status := binary.NativeEndian.Uint32(m.Data[0:4])
-		return status&unix.TP_STATUS_CSUMNOTREADY != 0
+		return binary.NativeEndian.Uint32(m.Data[0:4])
 	}
 
-	return false
+	return 0
 }
 
 // zeroUDPChecksum clears the UDP checksum of frame, an IPv4 UDP frame as

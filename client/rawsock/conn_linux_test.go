@@ -469,3 +469,74 @@ func TestZeroUDPChecksum(t *testing.T) {
 		zeroUDPChecksum(short) // must not panic
 	}
 }
+
+// tagged returns b with an IEEE 802.1Q tag for vid inserted after the
+// MAC addresses.
+func tagged(b []byte, vid uint16) []byte {
+	tag := []byte{0x81, 0x00, byte(vid >> 8), byte(vid)}
+
+	return append(append(append([]byte(nil), b[:12]...), tag...), b[12:]...)
+}
+
+// TestConnRecvDropsForeign checks that a DHCP frame tagged for a VLAN
+// the host has no device for, or addressed to another host, never reads
+// as a frame for this host, while a priority-tagged frame (VLAN id 0,
+// IEEE 802.1p) does.
+func TestConnRecvDropsForeign(t *testing.T) {
+	other := [6]byte{0x02, 0x53, 0x44, 0x53, 0x00, 0x99}
+	tests := []struct {
+		name  string
+		mod   func(b []byte) []byte
+		drops uint64
+	}{
+		{"vlan 42", func(b []byte) []byte { return tagged(b, 42) }, 1},
+		{"vlan 4094", func(b []byte) []byte { return tagged(b, 4094) }, 1},
+		{"broadcast on vlan 42", func(b []byte) []byte {
+			copy(b, frame.BroadcastMAC[:])
+
+			return tagged(b, 42)
+		}, 1},
+		{"another host's MAC", func(b []byte) []byte {
+			copy(b, other[:])
+
+			return b
+		}, 1},
+		{"priority tag", func(b []byte) []byte { return tagged(b, 0) }, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPair(t, "")
+			c := openConn(t, p.client)
+			peer := openRawPeer(t, p.peer)
+
+			first := toClient(t, p, 68, "offer for elsewhere")
+			second := toClient(t, p, 68, "offer for this host")
+			peer.send(t, tt.mod(append([]byte(nil), first...)))
+			peer.send(t, second)
+
+			want := [][]byte{second}
+			if tt.drops == 0 {
+				want = [][]byte{first, second}
+			}
+			var got [][]byte
+			buf := make([]byte, 2048)
+			c.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+			for {
+				n, err := c.Recv(buf)
+				if errors.Is(err, os.ErrDeadlineExceeded) {
+					break
+				}
+				if err != nil {
+					t.Fatalf("Recv: %v", err)
+				}
+				got = append(got, append([]byte(nil), buf[:n]...))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("frames received (-want +got):\n%s", diff)
+			}
+			if n := c.DroppedForeign(); n != tt.drops {
+				t.Errorf("DroppedForeign() = %d, want %d", n, tt.drops)
+			}
+		})
+	}
+}

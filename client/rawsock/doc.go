@@ -4,7 +4,8 @@
 //   - Conn, an AF_PACKET socket bound to one interface with a locked
 //     classic BPF filter that passes only unfragmented IPv4 UDP to port
 //     68, used to receive offers and acknowledgements and to send
-//     broadcast frames built by package frame;
+//     broadcast frames built by package frame; it drops frames tagged
+//     for a VLAN or addressed to another host;
 //   - UDPConn, a UDP socket bound to the leased address and port 68 on
 //     the interface (SO_BINDTODEVICE), used only to send unicast renewals
 //     (RFC 2131 section 4.4.5): a locked filter that accepts nothing keeps

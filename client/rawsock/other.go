@@ -17,6 +17,9 @@ func Open(ifindex int) (*Conn, error) { return nil, ErrNotSupported }
 // Recv returns ErrNotSupported.
 func (c *Conn) Recv(b []byte) (int, error) { return 0, ErrNotSupported }
 
+// DroppedForeign returns 0.
+func (c *Conn) DroppedForeign() uint64 { return 0 }
+
 // Send returns ErrNotSupported.
 func (c *Conn) Send(frame []byte) error { return ErrNotSupported }
 
