@@ -28,12 +28,24 @@ type Conn struct {
 // or remove it), and only then is bound to ETH_P_IP on the interface; any
 // frame queued before the bind is drained. It needs CAP_NET_RAW.
 func Open(ifindex int) (*Conn, error) {
+	return openBound("packet", unix.SOCK_RAW, Filter(), unix.ETH_P_IP,
+		ifindex)
+}
+
+// openBound returns a Conn of type sotype (SOCK_RAW or SOCK_DGRAM) that
+// receives protocol proto on the interface with index ifindex, and only
+// what prog passes. The socket listens to no protocol until prog is
+// attached and locked, PACKET_AUXDATA is on and it is bound to the
+// interface, so it never holds a packet of another interface or one
+// the filter did not see; what came in before the bind is drained.
+func openBound(name string, sotype int, prog []bpf.Instruction,
+	proto uint16, ifindex int) (*Conn, error) {
 	fd, err := unix.Socket(unix.AF_PACKET,
-		unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		sotype|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("rawsock: open packet socket: %w", err)
+		return nil, fmt.Errorf("rawsock: open %s socket: %w", name, err)
 	}
-	if err := attachLocked(fd, Filter()); err != nil {
+	if err := attachLocked(fd, prog); err != nil {
 		unix.Close(fd)
 		return nil, err
 	}
@@ -43,22 +55,17 @@ func Open(ifindex int) (*Conn, error) {
 		return nil, fmt.Errorf("rawsock: enable PACKET_AUXDATA: %w", err)
 	}
 	sa := &unix.SockaddrLinklayer{
-		Protocol: htons(unix.ETH_P_IP),
+		Protocol: htons(proto),
 		Ifindex:  ifindex,
 	}
 	if err := unix.Bind(fd, sa); err != nil {
 		unix.Close(fd)
-		return nil, fmt.Errorf("rawsock: bind packet socket to "+
-			"interface %d: %w", ifindex, err)
+		return nil, fmt.Errorf("rawsock: bind %s socket to "+
+			"interface %d: %w", name, ifindex, err)
 	}
 	drain(fd)
 
-	c, err := newConn(fd, ifindex)
-	if err != nil {
-		return nil, err
-	}
-
-	return c, nil
+	return newConn(fd, ifindex)
 }
 
 // newConn wraps fd, which it owns from then on, for the runtime poller.

@@ -42,3 +42,25 @@ func Filter() []bpf.Instruction {
 		bpf.RetConstant{Val: 0xffffffff},
 	}
 }
+
+// arpFilter returns the classic BPF program of the ARP sockets of Probe
+// and Announce, which receive the ARP packet without its Ethernet header:
+// it accepts Ethernet/IPv4 ARP (RFC 826: hardware type 1, protocol type
+// 0x0800, address lengths 6 and 4) and drops everything else.
+func arpFilter() []bpf.Instruction {
+	return []bpf.Instruction{
+		// 0: hardware type Ethernet.
+		bpf.LoadAbsolute{Off: 0, Size: 2},
+		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: arpHWEther, SkipTrue: 5},
+		// 2: protocol type IPv4.
+		bpf.LoadAbsolute{Off: 2, Size: 2},
+		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: arpProtoIPv4, SkipTrue: 3},
+		// 4: hardware and protocol address lengths 6 and 4.
+		bpf.LoadAbsolute{Off: 4, Size: 2},
+		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: 0x0604, SkipTrue: 1},
+		// 6: accept the whole packet.
+		bpf.RetConstant{Val: 0xffffffff},
+		// 7: drop.
+		bpf.RetConstant{Val: 0},
+	}
+}

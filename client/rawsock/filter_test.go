@@ -125,3 +125,39 @@ func TestFilterAssembles(t *testing.T) {
 		t.Fatalf("Assemble: %v", err)
 	}
 }
+
+func TestARPFilter(t *testing.T) {
+	probe := appendARP(nil, probePacket(testMAC, clientIP))
+	tests := []struct {
+		name string
+		in   []byte
+		pass bool
+	}{
+		{name: "probe", in: probe, pass: true},
+		{name: "padded", in: append(probe, make([]byte, 18)...), pass: true},
+		{name: "token ring", in: append([]byte{0, 6}, probe[2:]...)},
+		{name: "ipv6", in: append([]byte{0, 1, 0x86, 0xdd}, probe[4:]...)},
+		{name: "8-byte hardware address",
+			in: append([]byte{0, 1, 8, 0, 8, 4}, probe[6:]...)},
+		{name: "runt", in: probe[:5]},
+	}
+	vm, err := bpf.NewVM(arpFilter())
+	if err != nil {
+		t.Fatalf("bpf.NewVM: %v", err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := vm.Run(tt.in)
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if got := n > 0; got != tt.pass {
+				t.Errorf("filter passed = %v (%d bytes), want %v", got, n,
+					tt.pass)
+			}
+			if tt.pass && n < len(tt.in) {
+				t.Errorf("filter kept %d of %d bytes", n, len(tt.in))
+			}
+		})
+	}
+}

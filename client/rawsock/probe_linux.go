@@ -97,24 +97,12 @@ type arpSocket struct {
 	*Conn
 }
 
-// openARP opens an arpSocket on the interface with index ifindex.
+// openARP opens an arpSocket on the interface with index ifindex, as
+// Open opens its socket: ARP from another interface never reaches it,
+// and neither does ARP that is not Ethernet/IPv4 (arpFilter).
 func openARP(ifindex int) (*arpSocket, error) {
-	fd, err := unix.Socket(unix.AF_PACKET,
-		unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC,
-		int(htons(unix.ETH_P_ARP)))
-	if err != nil {
-		return nil, fmt.Errorf("rawsock: open arp socket: %w", err)
-	}
-	sa := &unix.SockaddrLinklayer{
-		Protocol: htons(unix.ETH_P_ARP),
-		Ifindex:  ifindex,
-	}
-	if err := unix.Bind(fd, sa); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("rawsock: bind arp socket to interface "+
-			"%d: %w", ifindex, err)
-	}
-	c, err := newConn(fd, ifindex)
+	c, err := openBound("arp", unix.SOCK_DGRAM, arpFilter(),
+		unix.ETH_P_ARP, ifindex)
 	if err != nil {
 		return nil, err
 	}
