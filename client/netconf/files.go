@@ -158,13 +158,16 @@ func (s LeaseStore) Save(data []byte) error {
 }
 
 // Load returns the stored lease, or nil when there is none. A file longer
-// than ipc.MaxPersistLen is an error, never a truncated lease.
+// than ipc.MaxPersistLen is an error, never a truncated lease. So is
+// anything but a regular file: Load does not follow a symbolic link
+// (O_NOFOLLOW), which could hand a root-only file to the engine, and
+// never blocks on a FIFO, which could hold up the start.
 func (s LeaseStore) Load() ([]byte, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
 
-	f, err := os.Open(s.Path())
+	f, err := os.OpenFile(s.Path(), os.O_RDONLY|openNoFollow, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -173,6 +176,16 @@ func (s LeaseStore) Load() ([]byte, error) {
 		return nil, fmt.Errorf("netconf: load lease: %w", err)
 	}
 	defer f.Close()
+
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("netconf: load lease: %w", err)
+	}
+
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("netconf: load lease %s: %v is not a "+
+			"regular file: %w", s.Path(), fi.Mode().Type(), ErrInvalid)
+	}
 
 	data, err := io.ReadAll(io.LimitReader(f, ipc.MaxPersistLen+1))
 	if err != nil {

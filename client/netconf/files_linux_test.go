@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -122,5 +123,72 @@ func TestWriteResolvConfMissingDir(t *testing.T) {
 	err := WriteResolvConf(path, &ipc.ApplyLease{})
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("WriteResolvConf = %v, want ErrNotExist", err)
+	}
+}
+
+// TestLeaseStoreLoadRefusesNonFiles checks that Load reads only a
+// regular file: never through a symbolic link, which would hand the
+// engine whatever file it names, and never by blocking on a FIFO.
+func TestLeaseStoreLoadRefusesNonFiles(t *testing.T) {
+	tests := []struct {
+		name string
+		make func(t *testing.T, path, secret string)
+	}{
+		{"symbolic link", func(t *testing.T, path, secret string) {
+			if err := os.Symlink(secret, path); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"fifo", func(t *testing.T, path, _ string) {
+			if err := unix.Mkfifo(path, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				// Release a Load that blocked in open.
+				f, err := os.OpenFile(path,
+					os.O_WRONLY|unix.O_NONBLOCK, 0)
+				if err == nil {
+					f.Close()
+				}
+			})
+		}},
+		{"directory", func(t *testing.T, path, _ string) {
+			if err := os.Mkdir(path, 0o700); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			secret := filepath.Join(dir, "shadow")
+			err := os.WriteFile(secret, []byte("root:secret"), 0o600)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			s := LeaseStore{Dir: dir, Interface: "eth0"}
+			tt.make(t, s.Path(), secret)
+
+			type result struct {
+				data []byte
+				err  error
+			}
+			done := make(chan result, 1)
+			go func() {
+				data, err := s.Load()
+				done <- result{data, err}
+			}()
+
+			select {
+			case r := <-done:
+				if r.err == nil || r.data != nil {
+					t.Errorf("Load = %q, %v; want an error", r.data,
+						r.err)
+				}
+			case <-time.After(2 * time.Second):
+				t.Error("Load blocked")
+			}
+		})
 	}
 }
