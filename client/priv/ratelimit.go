@@ -1,6 +1,9 @@
 package priv
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Bounds of the engine's log relay: a burst of logBurst lines, then
 // logRate lines a second. An engine that logs more only has its lines
@@ -40,4 +43,45 @@ func (b *tokenBucket) allow(now time.Time) (bool, uint64) {
 	b.dropped = 0
 
 	return true, n
+}
+
+// dropLogEvery is the least time between two log lines about drops of
+// one kind.
+const dropLogEvery = 10 * time.Second
+
+// dropCount counts events dropped for one reason and says when to log
+// them: at the first drop, then at most once per dropLogEvery, so that a
+// flood of drops cannot flood the log. It is safe for concurrent use.
+type dropCount struct {
+	mu       sync.Mutex
+	total    uint64
+	unlogged uint64 // drops since the last log line
+	last     time.Time
+}
+
+// add counts one drop at now. When a log line is due it returns the
+// number of drops to report (this one included), otherwise 0.
+func (d *dropCount) add(now time.Time) uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+
+	d.total++
+	d.unlogged++
+	if !d.last.IsZero() && now.Sub(d.last) < dropLogEvery {
+		return 0
+	}
+
+	d.last = now
+	n := d.unlogged
+	d.unlogged = 0
+
+	return n
+}
+
+// count returns the number of drops so far.
+func (d *dropCount) count() uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+
+	return d.total
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/safedhcp/safedhcp/client/ipc"
+	"github.com/safedhcp/safedhcp/client/rawsock"
 )
 
 // ErrTimeout is returned by Run in oneshot mode when no lease was applied
@@ -32,11 +33,12 @@ type Supervisor struct {
 	base *slog.Logger // for the engine's relayed logs
 	log  *slog.Logger // the supervisor's own, component=supervisor
 
-	frames chan []byte
-	reqs   chan engineMsg
-	exits  chan engineExit
-	probes chan probeDone
-	done   chan struct{} // closed when Run returns
+	frames  chan []byte
+	readErr chan error // the frame reader's fatal error
+	reqs    chan engineMsg
+	exits   chan engineExit
+	probes  chan probeDone
+	done    chan struct{} // closed when Run returns
 
 	eng     Engine // nil while waiting to restart
 	gen     int    // generation of eng; messages of older ones are stale
@@ -54,6 +56,8 @@ type Supervisor struct {
 	restarts int             // engines started after the first
 	logs     tokenBucket     // rate limit of the engine's log lines
 	killed   int             // engines killed for a bad request
+
+	oversized dropCount // frames longer than ipc.MaxFrameLen
 }
 
 type engineMsg struct {
@@ -80,17 +84,18 @@ func NewSupervisor(opts Options, deps Deps, log *slog.Logger) *Supervisor {
 	}
 
 	return &Supervisor{
-		opts:   opts,
-		deps:   deps,
-		base:   log,
-		log:    log.With("component", "supervisor"),
-		frames: make(chan []byte, 16),
-		reqs:   make(chan engineMsg),
-		exits:  make(chan engineExit),
-		probes: make(chan probeDone),
-		done:   make(chan struct{}),
-		logs:   tokenBucket{burst: logBurst, rate: logRate},
-		mtu:    deps.Link.MTU,
+		opts:    opts,
+		deps:    deps,
+		base:    log,
+		log:     log.With("component", "supervisor"),
+		frames:  make(chan []byte, 16),
+		readErr: make(chan error, 1),
+		reqs:    make(chan engineMsg),
+		exits:   make(chan engineExit),
+		probes:  make(chan probeDone),
+		done:    make(chan struct{}),
+		logs:    tokenBucket{burst: logBurst, rate: logRate},
+		mtu:     deps.Link.MTU,
 	}
 }
 
@@ -107,6 +112,10 @@ func (s *Supervisor) Restarts() int { return s.restarts }
 // Run supervises engines until ctx ends (daemon mode) or, in oneshot mode,
 // until a lease is applied or the timeout passes. Either way it then asks
 // the engine to stop and waits for it.
+//
+// A packet socket that fails for good ends Run too, with an error that
+// names the interface, rather than leave the client deaf: a service
+// manager restarts it. The lease stays, as after a crash.
 //
 // Before the first engine starts, a persisted lease whose address is on
 // the interface counts as applied (see adopt), so that the engine may
@@ -158,6 +167,10 @@ func (s *Supervisor) Run(ctx context.Context) error {
 			s.stop(false)
 
 			return ErrTimeout
+		case err := <-s.readErr:
+			s.stop(false)
+
+			return err
 		case b := <-s.frames:
 			s.sendEvent(&ipc.Frame{Data: b})
 		case m := <-s.reqs:
@@ -190,20 +203,29 @@ func (s *Supervisor) restartC() <-chan time.Time {
 }
 
 // readFrames copies every frame from the packet socket to the loop. A
-// transient read error (transientRead: the link went down, for one) is
-// retried after a pause that doubles while the errors go on; any other
-// error ends the reader.
+// frame too long for the ipc protocol is dropped and counted. A transient
+// read error (transientRead: the link went down, for one) is retried
+// after a pause that doubles while the errors go on. Any other error is
+// handed to the loop on s.readErr, which ends Run.
 func (s *Supervisor) readFrames(ctx context.Context) {
 	buf := make([]byte, ipc.MaxFrameLen+1)
 	failed := 0 // transient errors in a row
 	for {
 		n, err := s.deps.Packets.ReadFrame(buf)
+		if errors.Is(err, rawsock.ErrFrameTooLarge) ||
+			err == nil && n > ipc.MaxFrameLen {
+			s.dropOversized()
+
+			continue
+		}
+
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
 			if !transientRead(err) {
-				s.log.Error("reading the packet socket", "err", err)
+				s.readErr <- fmt.Errorf("priv: reading frames on %s: %w",
+					s.deps.Link.Name, err)
 
 				return
 			}
@@ -226,10 +248,6 @@ func (s *Supervisor) readFrames(ctx context.Context) {
 			failed = 0
 		}
 
-		if n > ipc.MaxFrameLen {
-			continue
-		}
-
 		select {
 		case s.frames <- append([]byte(nil), buf[:n]...):
 		case <-ctx.Done():
@@ -238,6 +256,15 @@ func (s *Supervisor) readFrames(ctx context.Context) {
 			// The engine is slow or restarting: drop, as a full
 			// socket buffer would.
 		}
+	}
+}
+
+// dropOversized counts a frame longer than ipc.MaxFrameLen (a link with
+// an MTU above 9000) and logs the drops, rate-limited.
+func (s *Supervisor) dropOversized() {
+	if n := s.oversized.add(time.Now()); n > 0 {
+		s.log.Warn("frames too long for the engine dropped",
+			"max", ipc.MaxFrameLen, "dropped", n)
 	}
 }
 
