@@ -66,7 +66,8 @@
 // supervisor logs the cause and the lease still counts as applied.
 //
 // A request that fails to decode or to validate is never partly applied:
-// the supervisor logs it, kills the engine and starts a new one with
+// the supervisor logs it, kills the engine, carries out nothing more that
+// engine sent (even what it had queued already) and starts a new one with
 // back-off (1 s doubling to 30 s). An engine that dies is restarted the
 // same way; the applied lease stays and the new engine resumes from the
 // persisted lease (INIT-REBOOT, RFC 2131 section 4.4.2).

@@ -209,3 +209,42 @@ func TestHostileEngineKeepsLease(t *testing.T) {
 			got, want)
 	}
 }
+
+// TestKilledEngineActsNoMore checks that once an engine is killed for a
+// bad request, nothing it queued behind that request is carried out: not
+// even a Hello that would open a new session for the requests after it.
+func TestKilledEngineActsNoMore(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.run()
+	e, _ := h.engine()
+
+	// A RemoveLease of a lease never applied gets the engine killed.
+	e.write(t, encode(t, &ipc.RemoveLease{Addr: goodLease().Addr}, nil))
+	for _, r := range []ipc.Request{
+		&ipc.Hello{},
+		goodLease(),
+		&ipc.PersistLease{Data: []byte("queued lease")},
+		&ipc.SendPayload{Broadcast: true, Src: netip.IPv4Unspecified(),
+			Dst: bcast, Payload: payload(t, testLink.MAC)},
+	} {
+		e.write(t, encode(t, r, nil))
+	}
+
+	_, init := h.engine()
+	if !e.wasKilled() {
+		t.Error("the engine was not killed")
+	}
+
+	if got := h.rec.counts(); got != [4]int{} {
+		t.Errorf("applied, removed, frames, unicasts = %v, want none", got)
+	}
+
+	if init.Persisted != nil {
+		t.Errorf("next engine's Init.Persisted = %q, want nothing stored",
+			init.Persisted)
+	}
+
+	if h.sup.Killed() != 1 {
+		t.Errorf("killed %d engines, want 1", h.sup.Killed())
+	}
+}

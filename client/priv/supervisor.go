@@ -43,6 +43,7 @@ type Supervisor struct {
 	eng     Engine // nil while waiting to restart
 	gen     int    // generation of eng; messages of older ones are stale
 	hello   bool   // eng sent its Hello and got Init
+	dead    bool   // eng was killed: nothing more it sent is carried out
 	started time.Time
 	boff    backoff
 	restart *time.Timer // pending restart, or nil
@@ -288,7 +289,7 @@ func (s *Supervisor) startEngine() error {
 	}
 
 	s.gen++
-	s.eng, s.hello, s.started = eng, false, time.Now()
+	s.eng, s.hello, s.dead, s.started = eng, false, false, time.Now()
 	s.log.Info("engine started", "pid", eng.PID(), "generation", s.gen)
 
 	gen := s.gen
@@ -334,13 +335,16 @@ func (s *Supervisor) sendEvent(ev ipc.Event) {
 }
 
 // kill ends the current engine for a protocol or policy violation. Its
-// exit schedules the restart.
+// generation is dead from then on: it is sent nothing more, and nothing
+// more it sent is carried out, not even what it queued before the
+// request that got it killed was read (a Hello among them would
+// otherwise open a new session). Its exit schedules the restart.
 func (s *Supervisor) kill(reason string, err error) {
 	s.killed++
 	s.log.Error("killing the engine", "reason", reason, "err", err,
 		"pid", s.eng.PID())
 	s.eng.Kill()
-	s.hello = false // send it nothing more
+	s.hello, s.dead = false, true
 }
 
 // exited handles the exit of an engine: unless the supervisor is stopping,
@@ -403,9 +407,10 @@ func (s *Supervisor) stop(release bool) error {
 	return nil
 }
 
-// request handles one message from an engine's reader.
+// request handles one message from an engine's reader. Messages of an
+// engine that has exited or was killed are dropped.
 func (s *Supervisor) request(ctx context.Context, m engineMsg) {
-	if m.gen != s.gen || s.eng == nil {
+	if m.gen != s.gen || s.eng == nil || s.dead {
 		return
 	}
 
