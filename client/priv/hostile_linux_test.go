@@ -215,28 +215,40 @@ func TestHostileEngineKeepsLease(t *testing.T) {
 // even a Hello that would open a new session for the requests after it.
 func TestKilledEngineActsNoMore(t *testing.T) {
 	h := newHarness(t, Options{})
+	gate := make(chan struct{})
+	h.sup.deps.Resolv = func(*ipc.ApplyLease) error {
+		<-gate // hold the supervisor while the engine queues the rest
+
+		return nil
+	}
 	h.run()
 	e, _ := h.engine()
 
-	// A RemoveLease of a lease never applied gets the engine killed.
-	e.write(t, encode(t, &ipc.RemoveLease{Addr: goodLease().Addr}, nil))
+	// A RemoveLease of another lease than the applied one gets the
+	// engine killed.
+	other := goodLease()
+	other.Addr = netip.MustParsePrefix("10.77.1.60/24")
 	for _, r := range []ipc.Request{
-		&ipc.Hello{},
 		goodLease(),
+		&ipc.RemoveLease{Addr: other.Addr},
+		&ipc.Hello{},
+		other,
 		&ipc.PersistLease{Data: []byte("queued lease")},
 		&ipc.SendPayload{Broadcast: true, Src: netip.IPv4Unspecified(),
 			Dst: bcast, Payload: payload(t, testLink.MAC)},
 	} {
 		e.write(t, encode(t, r, nil))
 	}
+	close(gate)
 
 	_, init := h.engine()
 	if !e.wasKilled() {
 		t.Error("the engine was not killed")
 	}
 
-	if got := h.rec.counts(); got != [4]int{} {
-		t.Errorf("applied, removed, frames, unicasts = %v, want none", got)
+	if got, want := h.rec.counts(), [4]int{1, 0, 0, 0}; got != want {
+		t.Errorf("applied, removed, frames, unicasts = %v, want %v",
+			got, want)
 	}
 
 	if init.Persisted != nil {
