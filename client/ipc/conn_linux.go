@@ -1,9 +1,11 @@
 package ipc
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -38,6 +40,51 @@ func (c *Conn) Send(m Message) error {
 	}
 
 	if _, err := c.c.Write(b); err != nil {
+		return fmt.Errorf("ipc: send %v: %w", m.Type(), err)
+	}
+
+	return nil
+}
+
+// SendBy is Send waiting until deadline at most for room in the socket;
+// past it, the error wraps os.ErrDeadlineExceeded and nothing was sent.
+func (c *Conn) SendBy(m Message, deadline time.Time) error {
+	if err := c.c.SetWriteDeadline(deadline); err != nil {
+		return fmt.Errorf("ipc: send %v: %w", m.Type(), err)
+	}
+	defer c.c.SetWriteDeadline(time.Time{})
+
+	return c.Send(m)
+}
+
+// TrySend is Send that never waits: when the socket has no room for the
+// datagram now, it returns an error wrapping ErrFull and sends nothing.
+func (c *Conn) TrySend(m Message) error {
+	b, err := Append(c.wbuf[:0], m)
+	if err != nil {
+		return err
+	}
+
+	rc, err := c.c.SyscallConn()
+	if err != nil {
+		return fmt.Errorf("ipc: send %v: %w", m.Type(), err)
+	}
+
+	var werr error
+	err = rc.Write(func(fd uintptr) bool {
+		_, werr = unix.Write(int(fd), b)
+
+		return true // one attempt: never wait for room
+	})
+	if err == nil {
+		err = werr
+	}
+
+	if errors.Is(err, unix.EAGAIN) {
+		return fmt.Errorf("ipc: send %v: %w", m.Type(), ErrFull)
+	}
+
+	if err != nil {
 		return fmt.Errorf("ipc: send %v: %w", m.Type(), err)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -127,5 +128,49 @@ func TestConnEOF(t *testing.T) {
 	a.Close()
 	if _, err := NewConn(b).ReadRequest(); !errors.Is(err, io.EOF) {
 		t.Errorf("ReadRequest after close = %v, want io.EOF", err)
+	}
+}
+
+// TestConnSendWhenFull checks the two ways to send to a peer that does
+// not read: TrySend fails at once with ErrFull, SendBy at its deadline;
+// and that neither leaves a deadline behind for the next Send.
+func TestConnSendWhenFull(t *testing.T) {
+	a, b := seqpacketPair(t)
+	priv, engine := NewConn(a), NewConn(b)
+	frame := &Frame{Data: make([]byte, 1000)}
+
+	sent := 0
+	var err error
+	for ; sent < 100000; sent++ {
+		if err = priv.TrySend(frame); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, ErrFull) || sent == 0 {
+		t.Fatalf("TrySend failed with %v after %d frames, want %v after "+
+			"some", err, sent, ErrFull)
+	}
+
+	start := time.Now()
+	err = priv.SendBy(&LinkState{Up: true},
+		time.Now().Add(100*time.Millisecond))
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("SendBy to a full socket = %v, want %v", err,
+			os.ErrDeadlineExceeded)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("SendBy returned after %v, want about 100ms", d)
+	}
+
+	for range 10 {
+		if _, err := engine.ReadEvent(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := priv.Send(&Stop{}); err != nil {
+		t.Errorf("Send once there is room = %v", err)
+	}
+	if err := priv.TrySend(frame); err != nil {
+		t.Errorf("TrySend once there is room = %v", err)
 	}
 }

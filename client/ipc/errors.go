@@ -31,6 +31,10 @@ var (
 	// ErrPolicy reports a well-formed request that the privileged part
 	// must refuse.
 	ErrPolicy = errors.New("ipc: refused by policy")
+
+	// ErrFull reports a message Conn.TrySend did not send because the
+	// peer's socket had no room for it.
+	ErrFull = errors.New("ipc: the peer's socket is full")
 )
 
 // FieldError names the message type and field that a problem was found

@@ -71,8 +71,14 @@ type Announcer func(ctx context.Context, addr netip.Addr, n int) error
 
 // Engine is one running engine process, or a stand-in in tests.
 type Engine interface {
-	// Send writes one event.
-	Send(ev ipc.Event) error
+	// Send writes one event, waiting until deadline at most for room
+	// in the engine's socket; past it, the error wraps
+	// os.ErrDeadlineExceeded.
+	Send(ev ipc.Event, deadline time.Time) error
+
+	// TrySend writes one event if the engine's socket has room for it
+	// now, and otherwise returns an error wrapping ipc.ErrFull.
+	TrySend(ev ipc.Event) error
 
 	// ReadRequest blocks for the next request. A request that does not
 	// decode is an error wrapping the ipc error; a closed peer io.EOF.

@@ -25,8 +25,9 @@
 //     /dev/null and replacing files in the state directory and in the
 //     directory of resolv.conf, and installs its own seccomp allowlist
 //     (sandbox.ConfinePrivileged);
-//  6. relays frames to the engine unparsed and carries out the engine's
-//     requests once ipc's Validate has accepted them: SendPayload (a frame
+//  6. relays frames to the engine unparsed (see below for an engine that
+//     falls behind) and carries out the engine's requests once ipc's
+//     Validate has accepted them: SendPayload (a frame
 //     it builds itself with package frame, or a unicast datagram from the
 //     leased address, RFC 2131 section 4.4.5), ApplyLease and RemoveLease
 //     (package netconf and resolv.conf; a new address is then claimed
@@ -64,6 +65,14 @@
 //
 // resolv.conf is not part of the lease: when it cannot be written the
 // supervisor logs the cause and the lease still counts as applied.
+//
+// The supervisor never waits on the engine's socket: a goroutine of each
+// engine writes the events the supervisor queues, while the supervisor
+// goes on serving the engine's requests, so that neither can block the
+// other and SIGTERM is always honoured. A frame is dropped and counted
+// when the engine is behind (its socket is full, or 16 events wait). An
+// engine that leaves any other event unwritten for 5 seconds has stopped
+// reading, and is killed and restarted like a misbehaving one.
 //
 // A request that fails to decode or to validate is never partly applied:
 // the supervisor logs it, kills the engine, carries out nothing more that

@@ -116,8 +116,13 @@ func unixConn(fd int) (*net.UnixConn, error) {
 	return uc, nil
 }
 
-// Send writes one event to the engine.
-func (e *engineProc) Send(ev ipc.Event) error { return e.c.Send(ev) }
+// Send writes one event to the engine, waiting until deadline at most.
+func (e *engineProc) Send(ev ipc.Event, deadline time.Time) error {
+	return e.c.SendBy(ev, deadline)
+}
+
+// TrySend writes one event to the engine if its socket has room now.
+func (e *engineProc) TrySend(ev ipc.Event) error { return e.c.TrySend(ev) }
 
 // ReadRequest reads the engine's next request.
 func (e *engineProc) ReadRequest() (ipc.Request, error) {

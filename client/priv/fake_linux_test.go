@@ -9,6 +9,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -57,7 +58,11 @@ func newFakeEngine(t *testing.T) *fakeEngine {
 	}
 }
 
-func (f *fakeEngine) Send(ev ipc.Event) error { return f.c.Send(ev) }
+func (f *fakeEngine) Send(ev ipc.Event, deadline time.Time) error {
+	return f.c.SendBy(ev, deadline)
+}
+
+func (f *fakeEngine) TrySend(ev ipc.Event) error { return f.c.TrySend(ev) }
 
 func (f *fakeEngine) ReadRequest() (ipc.Request, error) {
 	return f.c.ReadRequest()

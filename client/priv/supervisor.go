@@ -26,24 +26,27 @@ const defaultStopGrace = 5 * time.Second
 
 // Supervisor relays between the interface and one engine at a time and
 // carries out the engine's validated requests. Its state is owned by the
-// goroutine running Run; the other goroutines only send on channels.
+// goroutine running Run; the other goroutines only send on channels and
+// count drops.
 type Supervisor struct {
 	opts Options
 	deps Deps
 	base *slog.Logger // for the engine's relayed logs
 	log  *slog.Logger // the supervisor's own, component=supervisor
 
-	frames  chan []byte
-	readErr chan error // the frame reader's fatal error
-	reqs    chan engineMsg
-	exits   chan engineExit
-	probes  chan probeDone
-	done    chan struct{} // closed when Run returns
+	frames   chan []byte
+	readErr  chan error // the frame reader's fatal error
+	reqs     chan engineMsg
+	sendErrs chan sendFailure
+	exits    chan engineExit
+	probes   chan probeDone
+	done     chan struct{} // closed when Run returns
 
-	eng     Engine // nil while waiting to restart
-	gen     int    // generation of eng; messages of older ones are stale
-	hello   bool   // eng sent its Hello and got Init
-	dead    bool   // eng was killed: nothing more it sent is carried out
+	eng     Engine         // nil while waiting to restart
+	out     chan ipc.Event // events queued for eng (outbox.go)
+	gen     int            // generation of eng; messages of older ones are stale
+	hello   bool           // eng sent its Hello and got Init
+	dead    bool           // eng was killed: nothing more it sent is carried out
 	started time.Time
 	boff    backoff
 	restart *time.Timer // pending restart, or nil
@@ -58,7 +61,9 @@ type Supervisor struct {
 	logs     tokenBucket     // rate limit of the engine's log lines
 	killed   int             // engines killed for a bad request
 
-	oversized dropCount // frames longer than ipc.MaxFrameLen
+	sendWait  time.Duration // how long an event may wait for the engine
+	oversized dropCount     // frames longer than ipc.MaxFrameLen
+	behind    dropCount     // frames the engine was too far behind for
 }
 
 type engineMsg struct {
@@ -85,18 +90,20 @@ func NewSupervisor(opts Options, deps Deps, log *slog.Logger) *Supervisor {
 	}
 
 	return &Supervisor{
-		opts:    opts,
-		deps:    deps,
-		base:    log,
-		log:     log.With("component", "supervisor"),
-		frames:  make(chan []byte, 16),
-		readErr: make(chan error, 1),
-		reqs:    make(chan engineMsg),
-		exits:   make(chan engineExit),
-		probes:  make(chan probeDone),
-		done:    make(chan struct{}),
-		logs:    tokenBucket{burst: logBurst, rate: logRate},
-		mtu:     deps.Link.MTU,
+		opts:     opts,
+		deps:     deps,
+		base:     log,
+		log:      log.With("component", "supervisor"),
+		frames:   make(chan []byte, 16),
+		readErr:  make(chan error, 1),
+		reqs:     make(chan engineMsg),
+		sendErrs: make(chan sendFailure),
+		exits:    make(chan engineExit),
+		probes:   make(chan probeDone),
+		done:     make(chan struct{}),
+		logs:     tokenBucket{burst: logBurst, rate: logRate},
+		mtu:      deps.Link.MTU,
+		sendWait: defaultSendWait,
 	}
 }
 
@@ -176,6 +183,8 @@ func (s *Supervisor) Run(ctx context.Context) error {
 			s.sendEvent(&ipc.Frame{Data: b})
 		case m := <-s.reqs:
 			s.request(ctx, m)
+		case f := <-s.sendErrs:
+			s.sendFailed(f)
 		case x := <-s.exits:
 			s.exited(x)
 		case p := <-s.probes:
@@ -276,8 +285,8 @@ func readRetryWait(n int) time.Duration {
 	return min(10*time.Millisecond<<min(n-1, 7), time.Second)
 }
 
-// startEngine starts a new engine and its reader. The Init goes out when
-// the engine's Hello arrives.
+// startEngine starts a new engine, its reader and its writer. The Init
+// goes out when the engine's Hello arrives.
 func (s *Supervisor) startEngine() error {
 	eng, err := s.deps.Start()
 	if err != nil {
@@ -292,7 +301,9 @@ func (s *Supervisor) startEngine() error {
 	s.eng, s.hello, s.dead, s.started = eng, false, false, time.Now()
 	s.log.Info("engine started", "pid", eng.PID(), "generation", s.gen)
 
-	gen := s.gen
+	gen, gone := s.gen, make(chan struct{})
+	s.out = make(chan ipc.Event, outboxLen)
+	go s.write(gen, eng, s.out, gone)
 	go func() {
 		for {
 			req, err := eng.ReadRequest()
@@ -310,28 +321,15 @@ func (s *Supervisor) startEngine() error {
 		// A closed or misbehaving channel means the engine is of no
 		// more use, even if it still runs: end it before reaping it.
 		eng.Kill()
+		err := eng.Wait()
+		close(gone)
 		select {
-		case s.exits <- engineExit{gen, eng.Wait()}:
+		case s.exits <- engineExit{gen, err}:
 		case <-s.done:
 		}
 	}()
 
 	return nil
-}
-
-// sendEvent sends ev to the current engine once it has said Hello. A send
-// that fails means the engine is going away; its exit is handled when its
-// reader reports it.
-func (s *Supervisor) sendEvent(ev ipc.Event) {
-	if s.eng == nil || !s.hello {
-		return
-	}
-
-	if err := s.eng.Send(ev); err != nil {
-		s.log.Warn("sending to the engine failed", "event", ev.Type(),
-			"err", err)
-		s.eng.Kill()
-	}
 }
 
 // kill ends the current engine for a protocol or policy violation. Its
@@ -383,9 +381,7 @@ func (s *Supervisor) stop(release bool) error {
 		return nil
 	}
 
-	if !s.hello {
-		s.eng.Kill()
-	} else if err := s.eng.Send(&ipc.Stop{Release: release}); err != nil {
+	if !s.sendEvent(&ipc.Stop{Release: release}) {
 		s.eng.Kill()
 	}
 
@@ -395,6 +391,8 @@ func (s *Supervisor) stop(release bool) error {
 		select {
 		case m := <-s.reqs:
 			s.request(context.Background(), m)
+		case f := <-s.sendErrs:
+			s.sendFailed(f)
 		case x := <-s.exits:
 			s.exited(x)
 		case <-grace.C:
