@@ -2,6 +2,7 @@ package priv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -289,15 +290,28 @@ func (s *Supervisor) persist(r *ipc.PersistLease) {
 // probe runs the RFC 5227 probe in the background and hands the result to
 // the loop. A probe that cannot run reports no conflict, as RFC 5227
 // leaves probing to the host's judgement when it cannot be done.
+//
+// At most one probe is in flight: a new one cancels the one before,
+// whose result is dropped, and starts only once it has ended, so that an
+// engine asking for probe after probe holds one packet socket at most.
 func (s *Supervisor) probe(ctx context.Context, addr netip.Addr) {
-	gen, probe := s.gen, s.deps.Probe
+	s.cancelProbe()
+	s.probeSeq++
+	gen, seq, probe, prev := s.gen, s.probeSeq, s.deps.Probe, s.probeEnded
+	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	ended := make(chan struct{})
+	s.probeCancel, s.probeEnded = cancel, ended
 	go func() {
+		defer close(ended)
+		defer cancel()
+		if prev != nil {
+			<-prev
+		}
+
 		conflict := false
-		if probe != nil {
-			pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		if probe != nil && pctx.Err() == nil {
 			c, err := probe(pctx, addr)
-			cancel()
-			if err != nil {
+			if err != nil && !errors.Is(err, context.Canceled) {
 				s.log.Warn("address probe failed", "addr", addr,
 					"err", err)
 			}
@@ -306,12 +320,20 @@ func (s *Supervisor) probe(ctx context.Context, addr netip.Addr) {
 		}
 
 		select {
-		case s.probes <- probeDone{gen, ipc.ProbeResult{
+		case s.probes <- probeDone{gen, seq, ipc.ProbeResult{
 			Addr: addr, Conflict: conflict,
 		}}:
 		case <-s.done:
 		}
 	}()
+}
+
+// cancelProbe cancels the probe in flight, if any.
+func (s *Supervisor) cancelProbe() {
+	if s.probeCancel != nil {
+		s.probeCancel()
+		s.probeCancel = nil
+	}
 }
 
 // announce claims a newly applied address with ARP announcements (RFC

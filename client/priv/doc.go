@@ -33,8 +33,9 @@
 //     (package netconf and resolv.conf; a new address is then claimed
 //     with RFC 5227 section 2.3 ARP announcements when probing is on),
 //     PersistLease (the lease store), ProbeAddress (RFC 5227 section
-//     2.1.1) and Log (re-logged with
-//     component=engine, at most 20 lines a second after a burst of 100);
+//     2.1.1; one probe at a time, a new one cancelling the one before)
+//     and Log (re-logged with component=engine, at most 20 lines a second
+//     after a burst of 100);
 //  7. forwards the interface's carrier changes (netlink link updates) to
 //     the engine as LinkState. A read of the packet socket that fails
 //     for a passing reason (ENETDOWN while the link is down, EINTR,

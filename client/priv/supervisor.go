@@ -61,6 +61,10 @@ type Supervisor struct {
 	logs     tokenBucket     // rate limit of the engine's log lines
 	killed   int             // engines killed for a bad request
 
+	probeSeq    int                // number of the latest probe
+	probeCancel context.CancelFunc // cancels the probe in flight, or nil
+	probeEnded  chan struct{}      // closed when the latest probe ended
+
 	sendWait  time.Duration // how long an event may wait for the engine
 	oversized dropCount     // frames longer than ipc.MaxFrameLen
 	behind    dropCount     // frames the engine was too far behind for
@@ -78,8 +82,8 @@ type engineExit struct {
 }
 
 type probeDone struct {
-	gen int
-	res ipc.ProbeResult
+	gen, seq int
+	res      ipc.ProbeResult
 }
 
 // NewSupervisor returns a Supervisor for deps. It starts nothing until
@@ -188,7 +192,8 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		case x := <-s.exits:
 			s.exited(x)
 		case p := <-s.probes:
-			if p.gen == s.gen {
+			if p.gen == s.gen && p.seq == s.probeSeq {
+				s.probeCancel = nil
 				s.sendEvent(&p.res)
 			}
 		case up := <-s.deps.Links:
@@ -343,6 +348,7 @@ func (s *Supervisor) kill(reason string, err error) {
 		"pid", s.eng.PID())
 	s.eng.Kill()
 	s.hello, s.dead = false, true
+	s.cancelProbe()
 }
 
 // exited handles the exit of an engine: unless the supervisor is stopping,
@@ -353,6 +359,7 @@ func (s *Supervisor) exited(x engineExit) {
 	}
 
 	s.eng, s.hello = nil, false
+	s.cancelProbe()
 	if s.stopping {
 		return
 	}

@@ -19,7 +19,8 @@ import (
 // PROBE_MIN..PROBE_MAX gaps and ends listen with ANNOUNCE_WAIT, and waits
 // the random PROBE_WAIT before calling. Probe reports a conflict as soon
 // as another host sends any ARP packet with addr as its sender address,
-// or probes for addr itself. It needs CAP_NET_RAW.
+// or probes for addr itself. When ctx ends, Probe closes its socket and
+// returns ctx's error at once. It needs CAP_NET_RAW.
 func Probe(ctx context.Context, ifindex int, mac [6]byte, addr netip.Addr,
 	listen []time.Duration) (conflict bool, err error) {
 	if !addr.Is4() || len(listen) == 0 || slices.ContainsFunc(listen,
@@ -32,21 +33,28 @@ func Probe(ctx context.Context, ifindex int, mac [6]byte, addr netip.Addr,
 		return false, err
 	}
 	defer s.Close()
+	stop := context.AfterFunc(ctx, func() { s.Close() })
+	defer stop()
 
+	found, err := s.probe(listen, mac, addr)
+	if cerr := ctx.Err(); cerr != nil {
+		return false, fmt.Errorf("rawsock: probe %v: %w", addr, cerr)
+	}
+
+	return found, err
+}
+
+// probe sends one probe for each entry of listen and watches that long
+// after it, until a conflict shows.
+func (s *arpSocket) probe(listen []time.Duration, mac [6]byte,
+	addr netip.Addr) (bool, error) {
 	probe := appendARP(nil, probePacket(mac, addr))
 	buf := make([]byte, 1500)
 	for _, d := range listen {
-		if err := ctx.Err(); err != nil {
-			return false, fmt.Errorf("rawsock: probe %v: %w", addr, err)
-		}
 		if err := s.send(probe); err != nil {
 			return false, err
 		}
-		deadline := time.Now().Add(d)
-		if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
-			deadline = dl
-		}
-		found, err := s.watch(buf, deadline, mac, addr)
+		found, err := s.watch(buf, time.Now().Add(d), mac, addr)
 		if found || err != nil {
 			return found, err
 		}

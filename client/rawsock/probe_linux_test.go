@@ -1,6 +1,7 @@
 package rawsock
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/netip"
@@ -83,5 +84,29 @@ func TestOpenARPOnlyItsInterface(t *testing.T) {
 	if read != 0 {
 		t.Errorf("%d of %d new ARP sockets read a packet from another "+
 			"interface", read, opens)
+	}
+}
+
+// TestProbeEndsWithContext checks that Probe stops listening as soon as
+// its context ends, so that a probe that was superseded frees its socket
+// at once.
+func TestProbeEndsWithContext(t *testing.T) {
+	p := newPair(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+
+	var err error
+	start := time.Now()
+	p.client.in(t, func() {
+		_, err = Probe(ctx, p.client.ifindex, p.client.mac,
+			netip.MustParseAddr("192.0.2.61"),
+			[]time.Duration{5 * time.Second})
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Probe = %v, want the context's error", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Probe returned %v after it started, want right after "+
+			"its context ended (100ms)", d)
 	}
 }
