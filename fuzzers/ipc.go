@@ -19,7 +19,8 @@ var ipcErrors = []error{
 var ipcPolicies = []ipc.Policy{
 	{
 		HWAddr: net.HardwareAddr{2, 0, 0, 0, 0, 1},
-		Leased: netip.AddrFrom4([4]byte{192, 0, 2, 10}), MaxMTU: 1500,
+		Leased: netip.AddrFrom4([4]byte{192, 0, 2, 10}),
+		Server: netip.AddrFrom4([4]byte{192, 0, 2, 1}), MaxMTU: 1500,
 	},
 	{HWAddr: net.HardwareAddr{2, 0, 0, 0, 0, 1}},
 }

@@ -18,6 +18,12 @@ type Policy struct {
 	// must come from it (RFC 2131 section 4.4.5).
 	Leased netip.Addr
 
+	// Server is the server identifier (option 54) of the applied lease,
+	// if any. Unicast payloads may go only to it: a client unicasts
+	// nothing but its renewals and releases, to the server that granted
+	// the lease (RFC 2131 sections 4.4.5 and 4.4.6).
+	Server netip.Addr
+
 	// MaxPayload bounds a payload to send; 0 means MaxPayloadLen.
 	MaxPayload int
 
@@ -303,10 +309,11 @@ func (m *ProbeAddress) Validate(Policy) error {
 }
 
 // Validate checks that the payload is a BOOTREQUEST from the interface's
-// own hardware address (RFC 2131 section 2) of a size the privileged
-// part sends, and that its addresses fit the destination kind: broadcast
-// to 255.255.255.255 from 0.0.0.0 or the leased address, or unicast from
-// the leased address to a unicast server (RFC 2131 section 4.4.5).
+// own hardware address (RFC 2131 section 2), not relayed (giaddr 0.0.0.0),
+// of a size the privileged part sends, and that its addresses fit the
+// destination kind: broadcast to 255.255.255.255 from 0.0.0.0 or the
+// leased address, or unicast from the leased address to the lease's
+// server (RFC 2131 sections 4.4.5 and 4.4.6).
 func (m *SendPayload) Validate(p Policy) error {
 	fail := func(field, format string, args ...any) error {
 		return fieldErr(TypeSendPayload, field, ErrPolicy, format, args...)
@@ -338,11 +345,16 @@ func (m *SendPayload) Validate(p Policy) error {
 			p.Leased)
 	}
 
+	if !p.Server.IsValid() || m.Dst != p.Server {
+		return fail("Dst", "%v is not the lease's server %v", m.Dst,
+			p.Server)
+	}
+
 	return nil
 }
 
-// checkPayload checks the size, op, htype/hlen, chaddr and cookie of a
-// DHCP message the engine wants sent (RFC 2131 section 2).
+// checkPayload checks the size, op, htype/hlen, giaddr, chaddr and cookie
+// of a DHCP message the engine wants sent (RFC 2131 section 2).
 func checkPayload(b []byte, p Policy,
 	fail func(string, string, ...any) error) error {
 	max := p.MaxPayload
@@ -363,6 +375,11 @@ func checkPayload(b []byte, p Policy,
 	if len(p.HWAddr) == 0 || len(p.HWAddr) > MaxHWAddrLen ||
 		hlen != len(p.HWAddr) {
 		return fail("Payload", "hlen %d does not match the interface", hlen)
+	}
+
+	if giaddr := b[24:28]; !allZero(giaddr) {
+		return fail("Payload", "giaddr %v is not 0.0.0.0: a client "+
+			"does not relay", netip.AddrFrom4([4]byte(giaddr)))
 	}
 
 	chaddr := b[28:44]

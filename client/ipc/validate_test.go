@@ -210,7 +210,8 @@ func TestApplyLeaseMTU(t *testing.T) {
 }
 
 func TestSendPayloadValidate(t *testing.T) {
-	leased := Policy{HWAddr: testMAC, Leased: ip("192.0.2.10")}
+	leased := Policy{HWAddr: testMAC, Leased: ip("192.0.2.10"),
+		Server: ip("192.0.2.1")}
 	bcast := func() *SendPayload {
 		return &SendPayload{Broadcast: true, Dst: ip("255.255.255.255"),
 			Src: ip("0.0.0.0"), Payload: validPayload()}
@@ -236,6 +237,19 @@ func TestSendPayloadValidate(t *testing.T) {
 		{"unicast from other address", leased, func(m *SendPayload) {
 			m.Broadcast, m.Dst, m.Src = false, ip("192.0.2.1"), ip("192.0.2.11")
 		}, "Src"},
+		{"unicast to another server", leased, func(m *SendPayload) {
+			m.Broadcast, m.Dst, m.Src = false, ip("192.0.2.2"), ip("192.0.2.10")
+		}, "Dst"},
+		{"unicast to the internet", leased, func(m *SendPayload) {
+			m.Broadcast, m.Dst, m.Src = false, ip("8.8.8.8"), ip("192.0.2.10")
+		}, "Dst"},
+		{"unicast with a lease without server", Policy{HWAddr: testMAC,
+			Leased: ip("192.0.2.10")}, func(m *SendPayload) {
+			m.Broadcast, m.Dst, m.Src = false, ip("192.0.2.1"), ip("192.0.2.10")
+		}, "Dst"},
+		{"relayed", leased, func(m *SendPayload) {
+			copy(m.Payload[24:28], []byte{203, 0, 113, 9})
+		}, "Payload"},
 		{"unicast to multicast", leased, func(m *SendPayload) {
 			m.Broadcast, m.Dst, m.Src = false, ip("224.0.0.1"), ip("192.0.2.10")
 		}, "Dst"},

@@ -53,7 +53,7 @@ func (s *Supervisor) policy() ipc.Policy {
 		MaxPayload: mtu - frame.IPv4HeaderLen - frame.UDPHeaderLen,
 	}
 	if s.applied != nil {
-		p.Leased = s.applied.Addr.Addr()
+		p.Leased, p.Server = s.applied.Addr.Addr(), s.applied.ServerID
 	}
 
 	return p
@@ -69,7 +69,9 @@ func (s *Supervisor) act(ctx context.Context, req ipc.Request) error {
 			return err
 		}
 
-		s.send(r)
+		if s.allowSend() {
+			s.send(r)
+		}
 	case *ipc.ApplyLease:
 		if err := r.Validate(p); err != nil {
 			return err
@@ -99,6 +101,23 @@ func (s *Supervisor) act(ctx context.Context, req ipc.Request) error {
 	}
 
 	return nil
+}
+
+// allowSend reports whether a payload may go out now, within the rate
+// limit of sendBurst and sendRate (see there); it counts and logs the
+// ones that may not, rate-limited.
+func (s *Supervisor) allowSend() bool {
+	now := time.Now()
+	if ok, _ := s.sends.allow(now); ok {
+		return true
+	}
+
+	if n := s.sendDrops.add(now); n > 0 {
+		s.log.Warn("engine's messages dropped by the send rate limit",
+			"dropped", n, "burst", sendBurst, "per_second", sendRate)
+	}
+
+	return false
 }
 
 // send puts a validated payload on the wire: broadcasts in a frame built

@@ -27,9 +27,10 @@
 //     (sandbox.ConfinePrivileged);
 //  6. relays frames to the engine unparsed (see below for an engine that
 //     falls behind) and carries out the engine's requests once ipc's
-//     Validate has accepted them: SendPayload (a frame
-//     it builds itself with package frame, or a unicast datagram from the
-//     leased address, RFC 2131 section 4.4.5), ApplyLease and RemoveLease
+//     Validate has accepted them: SendPayload (a frame it builds itself
+//     with package frame, or a unicast datagram from the leased address
+//     to the lease's server, RFC 2131 section 4.4.5; a burst of 10, then
+//     2 a second, the rest dropped), ApplyLease and RemoveLease
 //     (package netconf and resolv.conf; a new address is then claimed
 //     with RFC 5227 section 2.3 ARP announcements when probing is on),
 //     PersistLease (the lease store), ProbeAddress (RFC 5227 section

@@ -13,6 +13,21 @@ const (
 	logRate  = 20
 )
 
+// Bounds of the payloads an engine may have sent: a burst of sendBurst,
+// then sendRate a second. The state machine stays far below them: it
+// sends at most two messages per exchange (DHCPDISCOVER, DHCPREQUEST),
+// retransmits after 4 seconds or more (RFC 2131 section 4.1), waits 2
+// seconds or more after a DHCPNAK and 10 after a DHCPDECLINE (section
+// 3.1). Past them a payload is dropped with a rate-limited warning rather
+// than the engine killed: the bound then holds exactly, where a killed
+// engine would be back after its back-off to send as much again, and a
+// benign engine pushed past it (by a link that flaps, say) loses no more
+// than a retransmission recovers.
+const (
+	sendBurst = 10
+	sendRate  = 2
+)
+
 // tokenBucket admits up to burst events at once and rate a second after.
 type tokenBucket struct {
 	burst, rate float64

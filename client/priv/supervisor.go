@@ -59,6 +59,7 @@ type Supervisor struct {
 	stopping bool            // Stop was sent; waiting for the engine
 	restarts int             // engines started after the first
 	logs     tokenBucket     // rate limit of the engine's log lines
+	sends    tokenBucket     // rate limit of the engine's payloads
 	killed   int             // engines killed for a bad request
 
 	probeSeq    int                // number of the latest probe
@@ -68,6 +69,7 @@ type Supervisor struct {
 	sendWait  time.Duration // how long an event may wait for the engine
 	oversized dropCount     // frames longer than ipc.MaxFrameLen
 	behind    dropCount     // frames the engine was too far behind for
+	sendDrops dropCount     // payloads over the send rate limit
 }
 
 type engineMsg struct {
@@ -106,6 +108,7 @@ func NewSupervisor(opts Options, deps Deps, log *slog.Logger) *Supervisor {
 		probes:   make(chan probeDone),
 		done:     make(chan struct{}),
 		logs:     tokenBucket{burst: logBurst, rate: logRate},
+		sends:    tokenBucket{burst: sendBurst, rate: sendRate},
 		mtu:      deps.Link.MTU,
 		sendWait: defaultSendWait,
 	}
