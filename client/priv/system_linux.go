@@ -85,6 +85,10 @@ func (s *system) open(cfg *config.Config) error {
 
 // watchLinks subscribes to link updates and reports carrier changes of
 // our interface on s.links.
+//
+// TODO: end Run when the interface is deleted: its packet socket then
+// reports ENETDOWN once, as when the link goes down, and nothing after,
+// so the client runs deaf until restarted.
 func (s *system) watchLinks() error {
 	updates := make(chan netlink.LinkUpdate, 16)
 	s.linkDone = make(chan struct{})
