@@ -407,6 +407,11 @@ func TestDaemonRelease(t *testing.T) {
 		t.Errorf("addresses after release: %v, want none", addrs)
 	}
 
+	if b, err := os.ReadFile(c.resolv); err != nil ||
+		strings.Contains(string(b), "nameserver") {
+		t.Errorf("resolv.conf after release (%v):\n%s", err, b)
+	}
+
 	if got, err := l.ClientMTU(); err != nil || got != mtu {
 		t.Errorf("MTU after release: %d (%v), want %d", got, err, mtu)
 	}

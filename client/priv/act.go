@@ -169,6 +169,7 @@ func (s *Supervisor) send(r *ipc.SendPayload) {
 // another address than the applied one's is applied only once the
 // applied lease, its address and routes, is removed (see dropApplied).
 func (s *Supervisor) apply(ctx context.Context, r *ipc.ApplyLease) {
+	hadDNS := hasDNS(s.applied)
 	added := s.applied == nil || s.applied.Addr != r.Addr
 	if added {
 		if err := s.checkNotPermanent(r.Addr.Addr()); err != nil {
@@ -190,7 +191,9 @@ func (s *Supervisor) apply(ctx context.Context, r *ipc.ApplyLease) {
 		return
 	}
 
-	if s.deps.Resolv != nil {
+	// A lease without DNS settings leaves resolv.conf alone, unless the
+	// lease before it wrote some.
+	if s.deps.Resolv != nil && (hasDNS(r) || hadDNS) {
 		if err := s.deps.Resolv(r); err != nil {
 			s.log.Error("writing resolv.conf failed; the lease is "+
 				"applied without its DNS settings", "addr", r.Addr,
@@ -204,6 +207,9 @@ func (s *Supervisor) apply(ctx context.Context, r *ipc.ApplyLease) {
 			"routers", r.Routers, "routes", len(r.Routes),
 			"dns", r.DNS)
 		s.announce(ctx, r.Addr.Addr())
+	} else {
+		s.log.Info("lease renewed", "addr", r.Addr,
+			"server", r.ServerID, "lifetime", r.ValidLifetime)
 	}
 
 	s.applied = r
@@ -285,6 +291,15 @@ func (s *Supervisor) remove(r *ipc.RemoveLease) error {
 			"err", err)
 	} else {
 		s.log.Info("lease removed", "addr", r.Addr)
+	}
+
+	// The lease's name servers must not outlive it (as dhcpcd's
+	// resolv.conf hook removes them): resolv.conf keeps only its header.
+	if s.deps.Resolv != nil && hasDNS(s.applied) {
+		if err := s.deps.Resolv(&ipc.ApplyLease{}); err != nil {
+			s.log.Error("removing the lease's DNS settings from "+
+				"resolv.conf failed", "addr", r.Addr, "err", err)
+		}
 	}
 
 	s.applied = nil
@@ -415,4 +430,9 @@ func (s *Supervisor) status(r *ipc.Status) {
 	case ipc.StateFailed:
 		s.failed = true
 	}
+}
+
+// hasDNS reports whether l carries settings for resolv.conf.
+func hasDNS(l *ipc.ApplyLease) bool {
+	return l != nil && (len(l.DNS) > 0 || l.Domain != "" || len(l.Search) > 0)
 }

@@ -144,6 +144,7 @@ type Deps struct {
 	Addrs func() ([]Addr, error)
 
 	// Resolv writes the DNS settings of a lease Network applied
-	// (resolv.conf in production); nil when DNS is not applied.
+	// (resolv.conf in production), or none for an empty lease once the
+	// lease that had some is removed; nil when DNS is not applied.
 	Resolv func(l *ipc.ApplyLease) error
 }

@@ -175,11 +175,10 @@ func (s *system) Apply(l *ipc.ApplyLease) error {
 	return err
 }
 
-// writeResolv writes the DNS settings of an applied lease to resolv.conf,
-// when the lease has any.
+// writeResolv writes the DNS settings of l to resolv.conf; a lease
+// without any leaves only the file's header.
 func (s *system) writeResolv(l *ipc.ApplyLease) error {
-	if s.resolvConf == "" || (len(l.DNS) == 0 && l.Domain == "" &&
-		len(l.Search) == 0) {
+	if s.resolvConf == "" {
 		return nil
 	}
 
