@@ -136,6 +136,12 @@ type Deps struct {
 	// watched.
 	Links <-chan bool
 
+	// Gone delivers an error naming the interface when it is deleted
+	// (or moved to another network namespace); Run then ends with it,
+	// rather than run deaf, so that a service manager can start the
+	// client again. nil when not watched.
+	Gone <-chan error
+
 	// Addrs lists the IPv4 addresses on the interface. The supervisor
 	// calls it before the first engine starts, to find a persisted
 	// lease still configured (Supervisor.Run), and before it applies a

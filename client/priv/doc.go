@@ -41,9 +41,9 @@
 //     the engine as LinkState. A read of the packet socket that fails
 //     for a passing reason (ENETDOWN while the link is down, EINTR,
 //     ENOBUFS) is retried, and a frame too long for the engine is
-//     dropped and counted; any other read error ends Main with an error
-//     naming the interface, so that a service manager restarts the
-//     client rather than leave it deaf.
+//     dropped and counted; any other read error, and the interface's
+//     deletion, ends Main with an error naming the interface, so that a
+//     service manager restarts the client rather than leave it deaf.
 //
 // Before the first engine starts, a persisted lease whose address is on
 // the interface (left by an earlier run that stopped without a release

@@ -141,6 +141,7 @@ func (s *system) deps(cfg *config.Config) Deps {
 			cfg.EngineGID),
 		Unicast: s.unicast,
 		Links:   s.links,
+		Gone:    s.gone,
 		Addrs:   s.addrs,
 		Resolv:  s.writeResolv,
 	}

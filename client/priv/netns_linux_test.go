@@ -237,3 +237,33 @@ func TestSystemRaisesMTUForIPv6(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchLinksDeleted: deleting the interface is reported on gone with
+// its name, so that Run ends instead of running deaf.
+func TestWatchLinksDeleted(t *testing.T) {
+	n := newTestNS(t, 9)
+	ns, err := netns.GetFromName(n.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ns.Close()
+
+	n.sys.ns = &ns
+	n.sys.link = Link{Index: n.sys.nlink.Attrs().Index,
+		Name: n.sys.nlink.Attrs().Name}
+	if err := n.sys.watchLinks(); err != nil {
+		t.Fatal(err)
+	}
+	defer close(n.sys.linkDone)
+
+	ipCmd(t, "-n", n.name, "link", "del", n.sys.link.Name)
+	select {
+	case err := <-n.sys.gone:
+		if want := "interface " + n.sys.link.Name + " was deleted"; err == nil ||
+			!strings.Contains(err.Error(), want) {
+			t.Errorf("gone: %v, want %q", err, want)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no report within 5 s of deleting the interface")
+	}
+}

@@ -201,6 +201,10 @@ func (s *Supervisor) Run(ctx context.Context) error {
 			}
 		case up := <-s.deps.Links:
 			s.sendEvent(&ipc.LinkState{Up: up})
+		case err := <-s.deps.Gone:
+			s.stop(false)
+
+			return err
 		case <-s.restartC():
 			s.restart = nil
 			if err := s.startEngine(); err != nil {

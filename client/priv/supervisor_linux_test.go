@@ -341,3 +341,20 @@ func TestAnnounce(t *testing.T) {
 		})
 	}
 }
+
+// TestRunEndsWhenInterfaceGone: Run ends with the error Gone delivers and
+// stops its engine, keeping the applied lease on record.
+func TestRunEndsWhenInterfaceGone(t *testing.T) {
+	h := newHarness(t, Options{})
+	gone := make(chan error, 1)
+	h.sup.deps.Gone = gone
+	h.run()
+	e, _ := h.engine()
+	e.request(t, goodLease())
+
+	deleted := errors.New("priv: interface sde0 was deleted")
+	gone <- deleted
+	if err := h.wait(); !errors.Is(err, deleted) {
+		t.Errorf("Run = %v, want %v", err, deleted)
+	}
+}

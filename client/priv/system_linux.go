@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 
 	"github.com/safedhcp/safedhcp/client/config"
@@ -35,7 +36,12 @@ type system struct {
 	udpSrc netip.Addr
 
 	links    chan bool
+	gone     chan error
 	linkDone chan struct{}
+
+	// ns is the network namespace watchLinks watches; nil for the
+	// current one (tests set it).
+	ns *netns.NsHandle
 }
 
 // open does the start-up steps that need privileges.
@@ -84,23 +90,36 @@ func (s *system) open(cfg *config.Config) error {
 }
 
 // watchLinks subscribes to link updates and reports carrier changes of
-// our interface on s.links.
-//
-// TODO: end Run when the interface is deleted: its packet socket then
-// reports ENETDOWN once, as when the link goes down, and nothing after,
-// so the client runs deaf until restarted.
+// our interface on s.links, and its deletion on s.gone: its packet socket
+// then reports ENETDOWN once, as when the link goes down, and nothing
+// after.
 func (s *system) watchLinks() error {
 	updates := make(chan netlink.LinkUpdate, 16)
 	s.linkDone = make(chan struct{})
-	if err := netlink.LinkSubscribe(updates, s.linkDone); err != nil {
+	err := netlink.LinkSubscribeWithOptions(updates, s.linkDone,
+		netlink.LinkSubscribeOptions{Namespace: s.ns})
+	if err != nil {
 		return fmt.Errorf("priv: subscribing to link updates: %w", err)
 	}
 
 	s.links = make(chan bool, 1)
+	s.gone = make(chan error, 1)
 	up := s.nlink.Attrs().RawFlags&unix.IFF_LOWER_UP != 0
 	go func() {
 		for u := range updates {
 			if int(u.Index) != s.link.Index {
+				continue
+			}
+
+			if u.Header.Type == unix.RTM_DELLINK {
+				// Buffered and sent once: an index is not reused
+				// while the subscription lasts.
+				select {
+				case s.gone <- fmt.Errorf("priv: interface %s was "+
+					"deleted", s.link.Name):
+				default:
+				}
+
 				continue
 			}
 
