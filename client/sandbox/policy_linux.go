@@ -21,8 +21,8 @@ var EngineSyscalls = append([]string{
 	// Threads, scheduling and time.
 	"futex", "nanosleep", "clock_nanosleep", "clock_gettime",
 	"sched_yield", "gettid", "getpid", "tgkill", "restart_syscall",
-	// Memory.
-	"mmap", "munmap", "madvise",
+	// Memory; mmap only without PROT_EXEC (mmapNoExec).
+	"munmap", "madvise",
 	// Signals: the runtime's preemption uses SIGURG.
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack",
 	// Random transaction IDs (RFC 2131 section 4.4.1) via crypto/rand.
@@ -67,6 +67,18 @@ var PrivilegedSyscalls = append(append([]string{
 	"rt_sigtimedwait", "signalfd4", "timerfd_create", "timerfd_settime",
 }, EngineSyscalls...), privilegedArchSyscalls...)
 
+// mmapNoExec admits mmap unless it asks for executable memory: a Go
+// binary, static and without a JIT, never maps code after it starts, so
+// an exploit cannot stage any that way (mprotect is not admitted at all).
+var mmapNoExec = seccomp.NameWithConditions{
+	Name: "mmap",
+	Conditions: seccomp.ArgumentConditions{{
+		Argument:  2, // prot
+		Operation: seccomp.BitsNotSet,
+		Value:     unix.PROT_EXEC,
+	}},
+}
+
 // errnoENOSYS is the action that fails a call as if the kernel lacked it.
 const errnoENOSYS = seccomp.ActionErrno | seccomp.Action(unix.ENOSYS)
 
@@ -91,19 +103,23 @@ func EnginePolicy() seccomp.Policy {
 						Operation: seccomp.BitsSet,
 						Value:     EngineCloneFlags,
 					}},
-				}},
+				}, mmapNoExec},
 			},
 		},
 	}
 }
 
 // PrivilegedPolicy returns the seccomp policy ConfinePrivileged installs:
-// allow PrivilegedSyscalls, kill the process on anything else.
+// allow PrivilegedSyscalls and mmap without PROT_EXEC, kill the process
+// on anything else.
 func PrivilegedPolicy() seccomp.Policy {
 	return seccomp.Policy{
 		DefaultAction: seccomp.ActionKillProcess,
 		Syscalls: []seccomp.SyscallGroup{
-			{Action: seccomp.ActionAllow, Names: PrivilegedSyscalls},
+			{Action: seccomp.ActionAllow, Names: PrivilegedSyscalls,
+				NamesWithCondtions: []seccomp.NameWithConditions{
+					mmapNoExec,
+				}},
 		},
 	}
 }

@@ -89,6 +89,11 @@ func TestEnginePolicyVerdicts(t *testing.T) {
 		{"clone fork", seccompData(nr("clone"), id, uint64(unix.SIGCHLD)),
 			"kill_process"},
 		{"clone3", seccompData(nr("clone3"), id), enosys},
+		{"mmap read-write", seccompData(nr("mmap"), id, 0, 4096,
+			unix.PROT_READ|unix.PROT_WRITE), "allow"},
+		{"mmap executable", seccompData(nr("mmap"), id, 0, 4096,
+			unix.PROT_READ|unix.PROT_EXEC), "kill_process"},
+		{"mprotect", seccompData(nr("mprotect"), id), "kill_process"},
 		{"unknown number", seccompData(999, id), "kill_process"},
 	}
 	if host.ID == arch.X86_64.ID {
@@ -144,6 +149,18 @@ func TestPrivilegedPolicyVerdicts(t *testing.T) {
 				t.Errorf("verdict = %s, want %s", got, tt.want)
 			}
 		})
+	}
+
+	mmap := host.SyscallNames["mmap"]
+	for prot, want := range map[uint64]string{
+		unix.PROT_READ | unix.PROT_WRITE: "allow",
+		unix.PROT_READ | unix.PROT_EXEC:  "kill_process",
+	} {
+		got := verdict(t, prog, seccompData(mmap, uint32(host.ID), 0, 4096,
+			prot))
+		if got != want {
+			t.Errorf("mmap prot %#x: verdict = %s, want %s", prot, got, want)
+		}
 	}
 }
 
