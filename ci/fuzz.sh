@@ -9,7 +9,8 @@
 #      SIGABRT, which afl-fuzz records as a crash;
 #   5. AFL++ persistent mode on codec-decode for $AFL_SECONDS (60): fails
 #      unless afl-fuzz detects persistent mode, finds new paths beyond the
-#      seeds, keeps stability at 90% or more and saves no crash.
+#      seeds, keeps stability at 90% or more and saves no crash; then its
+#      rate as a ratio to a bare C persistent loop (afl/baseline.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,3 +55,10 @@ if awk -v s="$stability" 'BEGIN { exit !(s < 90) }'; then
 	echo "ci/fuzz.sh: AFL++ stability $stability% is below 90%" >&2
 	exit 1
 fi
+
+step "AFL++ rate against a bare C persistent loop, same machine"
+rate=$(awk '$1 == "execs_per_sec" { print int($3) }' "$stats")
+base=$(afl/baseline.sh "${AFL_BASELINE_SECONDS:-20}")
+awk -v r="$rate" -v b="$base" 'BEGIN {
+	printf "codec-decode %d exec/s, bare C loop %d exec/s: %.2fx\n", r, b, r / b
+}'

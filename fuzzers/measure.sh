@@ -68,3 +68,7 @@ while read -r target fn; do
 
 	echo "| $target | $gorate | $lfrate | $aflrate | $lfcov | $edges | $gocov / $lfstmt / $aflstmt |"
 done < <(go run ./fuzzers/cmd/fuzztargets)
+
+echo
+echo "AFL++ ceiling on this machine: a bare C persistent loop" \
+	"(afl/baseline.sh $seconds) ran at $(afl/baseline.sh "$seconds") exec/s."
