@@ -286,6 +286,7 @@ func (s *Supervisor) remove(r *ipc.RemoveLease) error {
 			"applied lease: %w", r.Addr, ipc.ErrPolicy)
 	}
 
+	s.cancelAnnounce()
 	if err := s.deps.Network.Remove(s.applied); err != nil {
 		s.log.Error("removing the lease failed", "addr", r.Addr,
 			"err", err)
@@ -374,6 +375,11 @@ func (s *Supervisor) cancelProbe() {
 // 5227 section 2.3) when probing is enabled: ANNOUNCE_NUM of them in the
 // background, or one at once in oneshot mode, whose process exits as
 // soon as the lease is applied. A failure is logged.
+//
+// Like probes, announcements run one at a time: a new one cancels the one
+// before, which announced an address that is no longer applied, and
+// starts once it has ended, so that an engine switching addresses holds
+// one packet socket at most.
 func (s *Supervisor) announce(ctx context.Context, addr netip.Addr) {
 	announce := s.deps.Announce
 	if announce == nil {
@@ -389,13 +395,32 @@ func (s *Supervisor) announce(ctx context.Context, addr netip.Addr) {
 		return
 	}
 
+	s.cancelAnnounce()
+	prev := s.announceEnded
+	actx, cancel := context.WithCancel(ctx)
+	ended := make(chan struct{})
+	s.announceCancel, s.announceEnded = cancel, ended
 	go func() {
-		err := announce(ctx, addr, announceNum)
-		if err != nil && ctx.Err() == nil {
+		defer close(ended)
+		defer cancel()
+		if prev != nil {
+			<-prev
+		}
+
+		err := announce(actx, addr, announceNum)
+		if err != nil && actx.Err() == nil {
 			s.log.Warn("address announcement failed", "addr", addr,
 				"err", err)
 		}
 	}()
+}
+
+// cancelAnnounce stops the announcement in the background, if any.
+func (s *Supervisor) cancelAnnounce() {
+	if s.announceCancel != nil {
+		s.announceCancel()
+		s.announceCancel = nil
+	}
 }
 
 // relayLog re-logs an engine's Log request, within the rate limit.

@@ -77,3 +77,75 @@ func TestProbeOneAtATime(t *testing.T) {
 		t.Error("the engine was killed")
 	}
 }
+
+// TestAnnounceOneAtATime: an engine that switches addresses again and
+// again gets one announcement running at a time, for the address applied
+// last; removing that lease stops its announcement.
+func TestAnnounceOneAtATime(t *testing.T) {
+	h := newHarness(t, Options{})
+	var (
+		mu         sync.Mutex
+		live, peak int
+		finished   []netip.Addr
+	)
+	h.sup.deps.Announce = func(ctx context.Context, addr netip.Addr,
+		_ int) error {
+		mu.Lock()
+		live++
+		peak = max(peak, live)
+		mu.Unlock()
+		defer func() {
+			mu.Lock()
+			live--
+			mu.Unlock()
+		}()
+
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+			mu.Lock()
+			finished = append(finished, addr)
+			mu.Unlock()
+
+			return nil
+		}
+	}
+	h.run()
+	e, _ := h.engine()
+
+	leases := []*ipc.ApplyLease{goodLease(), otherLease()}
+	for i := range 20 {
+		e.request(t, leases[i%2])
+	}
+	last := leases[1]
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		n := len(finished)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	e.request(t, &ipc.RemoveLease{Addr: last.Addr})
+	e.request(t, goodLease())
+	e.request(t, &ipc.RemoveLease{Addr: goodLease().Addr})
+	time.Sleep(500 * time.Millisecond)
+
+	mu.Lock()
+	defer mu.Unlock()
+	if peak != 1 {
+		t.Errorf("%d announcements ran at once, want 1", peak)
+	}
+	want := []netip.Addr{last.Addr.Addr()}
+	if diff := cmp.Diff(want, finished, cmp.Comparer(
+		func(a, b netip.Addr) bool { return a == b })); diff != "" {
+		t.Errorf("announcements completed (-want +got):\n%s", diff)
+	}
+	if e.wasKilled() {
+		t.Error("the engine was killed")
+	}
+}

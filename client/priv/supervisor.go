@@ -66,6 +66,9 @@ type Supervisor struct {
 	probeCancel context.CancelFunc // cancels the probe in flight, or nil
 	probeEnded  chan struct{}      // closed when the latest probe ended
 
+	announceCancel context.CancelFunc // cancels the announcement, or nil
+	announceEnded  chan struct{}      // closed when the latest one ended
+
 	sendWait  time.Duration // how long an event may wait for the engine
 	oversized dropCount     // frames longer than ipc.MaxFrameLen
 	behind    dropCount     // frames the engine was too far behind for
