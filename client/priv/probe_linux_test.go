@@ -12,27 +12,44 @@ import (
 	"github.com/safedhcp/safedhcp/client/ipc"
 )
 
+// gauge counts the calls in flight and the most ever in flight at once.
+type gauge struct {
+	mu         sync.Mutex
+	live, peak int
+}
+
+// enter counts a call in; the function it returns counts it out.
+func (g *gauge) enter() func() {
+	g.mu.Lock()
+	g.live++
+	g.peak = max(g.peak, g.live)
+	g.mu.Unlock()
+
+	return func() {
+		g.mu.Lock()
+		g.live--
+		g.mu.Unlock()
+	}
+}
+
+// max returns the most calls ever in flight at once.
+func (g *gauge) max() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+
+	return g.peak
+}
+
 // TestProbeOneAtATime plays an engine that asks for probe after probe.
 // Each new probe must cancel the one before, whose result is dropped,
 // and start only once it has ended: one probe at most is in flight, and
 // the engine hears only about the last.
 func TestProbeOneAtATime(t *testing.T) {
 	h := newHarness(t, Options{})
-	var (
-		mu         sync.Mutex
-		live, peak int
-	)
+	var running gauge
 	h.sup.deps.Probe = func(ctx context.Context, _ netip.Addr) (bool,
 		error) {
-		mu.Lock()
-		live++
-		peak = max(peak, live)
-		mu.Unlock()
-		defer func() {
-			mu.Lock()
-			live--
-			mu.Unlock()
-		}()
+		defer running.enter()()
 
 		select {
 		case <-ctx.Done():
@@ -67,10 +84,8 @@ func TestProbeOneAtATime(t *testing.T) {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
-	if peak != 1 {
-		t.Errorf("%d probes ran at once, want 1", peak)
+	if n := running.max(); n != 1 {
+		t.Errorf("%d probes ran at once, want 1", n)
 	}
 
 	if e.wasKilled() {
@@ -84,21 +99,13 @@ func TestProbeOneAtATime(t *testing.T) {
 func TestAnnounceOneAtATime(t *testing.T) {
 	h := newHarness(t, Options{})
 	var (
-		mu         sync.Mutex
-		live, peak int
-		finished   []netip.Addr
+		announcements gauge
+		mu            sync.Mutex
+		finished      []netip.Addr
 	)
 	h.sup.deps.Announce = func(ctx context.Context, addr netip.Addr,
 		_ int) error {
-		mu.Lock()
-		live++
-		peak = max(peak, live)
-		mu.Unlock()
-		defer func() {
-			mu.Lock()
-			live--
-			mu.Unlock()
-		}()
+		defer announcements.enter()()
 
 		select {
 		case <-ctx.Done():
@@ -135,11 +142,11 @@ func TestAnnounceOneAtATime(t *testing.T) {
 	e.request(t, &ipc.RemoveLease{Addr: goodLease().Addr})
 	time.Sleep(500 * time.Millisecond)
 
+	if n := announcements.max(); n != 1 {
+		t.Errorf("%d announcements ran at once, want 1", n)
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	if peak != 1 {
-		t.Errorf("%d announcements ran at once, want 1", peak)
-	}
 	want := []netip.Addr{last.Addr.Addr()}
 	if diff := cmp.Diff(want, finished, cmp.Comparer(
 		func(a, b netip.Addr) bool { return a == b })); diff != "" {
