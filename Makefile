@@ -41,9 +41,14 @@ vet:
 	$(GO) vet ./...
 	cd ci/bench && $(GO) vet .
 
-# test runs every test, the namespace-lab and sandbox tests included.
+# test runs every test, the namespace-lab and sandbox tests included,
+# then the packages with goroutines of their own again under the race
+# detector (which needs cgo; the sandbox refuses cgo builds, so those of
+# its tests that confine a process stay in the first run).
+RACE_PKGS := ./codec ./statemachine/... ./client/ipc ./client/engine ./client/priv
 test: vet
 	$(GO) test -count=1 -timeout 30m ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 10m $(RACE_PKGS)
 	cd ci/bench && $(GO) test -count=1 .
 
 # e2e runs the client against dnsmasq, kea, udhcpd and ISC dhcpd in
