@@ -9,10 +9,11 @@ pkgs=(
 	dnsmasq-base kea-dhcp4-server isc-dhcp-server udhcpd busybox
 )
 if [[ ${1:-} != lab ]]; then
-	# Captures, peer clients, the LinuxKit runc test and the fuzzers.
+	# Captures, peer clients, the LinuxKit runc test, the fuzzers and
+	# the race detector (cgo).
 	pkgs+=(
 		tcpdump libpcap-dev dhcpcd5 isc-dhcp-client udhcpc
-		runc afl++ clang libclang-rt-dev
+		runc afl++ clang libclang-rt-dev gcc libc6-dev
 	)
 fi
 
