@@ -60,14 +60,14 @@ e2e:
 # and the load tests (about 3 minutes) and prints their summary tables.
 interop:
 	@mkdir -p out
-	SAFEDHCP_INTEROP_SUMMARY=out/interop-summary.txt \
+	SAFEDHCP_INTEROP_SUMMARY=$(CURDIR)/out/interop-summary.txt \
 		$(GO) test -count=1 -timeout 15m ./client/interop/...; \
 		s=$$?; cat out/interop-summary.txt; exit $$s
 
 # interop-load-full floods a bound client for 30 s instead of 5 s.
 interop-load-full:
 	@mkdir -p out
-	SAFEDHCP_LOAD_FULL=1 SAFEDHCP_INTEROP_SUMMARY=out/interop-load.txt \
+	SAFEDHCP_LOAD_FULL=1 SAFEDHCP_INTEROP_SUMMARY=$(CURDIR)/out/interop-load.txt \
 		$(GO) test -count=1 -run TestLoad -timeout 5m ./client/interop/; \
 		s=$$?; cat out/interop-load.txt; exit $$s
 
