@@ -23,6 +23,18 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 done
 if ((${#missing[@]})); then
+	# DHCP servers and clients must not start as services on this
+	# machine: dhcpcd would configure its own interfaces and rewrite its
+	# /etc/resolv.conf. A policy-rc.d that refuses every start does that
+	# (Docker images ship one); one is put in place for the install
+	# when the machine has none.
+	policy=/usr/sbin/policy-rc.d
+	if [[ ! -e $policy ]]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
+
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		"${missing[@]}"
