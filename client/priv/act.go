@@ -151,7 +151,9 @@ func (s *Supervisor) send(r *ipc.SendPayload) {
 }
 
 // apply configures a validated lease. A failure is logged and the lease
-// counts as not applied; the engine's next renewal tries again.
+// counts as not applied. The engine is not told: its renewal, a unicast
+// from an address that is not leased, is then refused and the engine
+// restarted, and the new engine's INIT-REBOOT applies the lease again.
 //
 // The address, routes and MTU are the lease; resolv.conf is not. A
 // failure to write it is logged with its cause (which names the file)
@@ -169,7 +171,6 @@ func (s *Supervisor) send(r *ipc.SendPayload) {
 // another address than the applied one's is applied only once the
 // applied lease, its address and routes, is removed (see dropApplied).
 func (s *Supervisor) apply(ctx context.Context, r *ipc.ApplyLease) {
-	hadDNS := hasDNS(s.applied)
 	added := s.applied == nil || s.applied.Addr != r.Addr
 	if added {
 		if err := s.checkNotPermanent(r.Addr.Addr()); err != nil {
@@ -191,13 +192,15 @@ func (s *Supervisor) apply(ctx context.Context, r *ipc.ApplyLease) {
 		return
 	}
 
-	// A lease without DNS settings leaves resolv.conf alone, unless the
-	// lease before it wrote some.
-	if s.deps.Resolv != nil && (hasDNS(r) || hadDNS) {
+	// A lease without DNS settings leaves resolv.conf alone, unless an
+	// earlier lease's are still in it.
+	if s.deps.Resolv != nil && (hasDNS(r) || s.dnsWritten) {
 		if err := s.deps.Resolv(r); err != nil {
 			s.log.Error("writing resolv.conf failed; the lease is "+
 				"applied without its DNS settings", "addr", r.Addr,
 				"err", err)
+		} else {
+			s.dnsWritten = hasDNS(r)
 		}
 	}
 
@@ -230,7 +233,7 @@ func (s *Supervisor) dropApplied(next *ipc.ApplyLease) bool {
 		return true
 	}
 
-	if err := s.deps.Network.Remove(old); err != nil {
+	if err := s.unapply(); err != nil {
 		s.log.Error("not applying the lease: removing the previous one "+
 			"failed", "addr", next.Addr, "previous", old.Addr, "err", err)
 
@@ -239,9 +242,33 @@ func (s *Supervisor) dropApplied(next *ipc.ApplyLease) bool {
 
 	s.log.Info("previous lease removed for a new address",
 		"addr", old.Addr, "new", next.Addr)
-	s.applied = nil
 
 	return true
+}
+
+// unapply takes the applied lease off the interface: it stops its
+// announcement, removes its address and routes, and empties resolv.conf
+// of its DNS settings, which must not outlive it (as dhcpcd's resolv.conf
+// hook removes them). When the address cannot be removed, the lease
+// stays the applied one, so that a later removal tries again and no
+// second leased address joins it; resolv.conf is emptied all the same.
+func (s *Supervisor) unapply() error {
+	s.cancelAnnounce()
+	err := s.deps.Network.Remove(s.applied)
+	if err == nil {
+		s.applied = nil
+	}
+
+	if s.deps.Resolv != nil && s.dnsWritten {
+		if rerr := s.deps.Resolv(&ipc.ApplyLease{}); rerr != nil {
+			s.log.Error("removing the lease's DNS settings from "+
+				"resolv.conf failed", "err", rerr)
+		} else {
+			s.dnsWritten = false
+		}
+	}
+
+	return err
 }
 
 // checkNotPermanent returns an error when ip is a permanent address of
@@ -286,24 +313,12 @@ func (s *Supervisor) remove(r *ipc.RemoveLease) error {
 			"applied lease: %w", r.Addr, ipc.ErrPolicy)
 	}
 
-	s.cancelAnnounce()
-	if err := s.deps.Network.Remove(s.applied); err != nil {
-		s.log.Error("removing the lease failed", "addr", r.Addr,
-			"err", err)
+	if err := s.unapply(); err != nil {
+		s.log.Error("removing the lease failed; it stays recorded as "+
+			"applied", "addr", r.Addr, "err", err)
 	} else {
 		s.log.Info("lease removed", "addr", r.Addr)
 	}
-
-	// The lease's name servers must not outlive it (as dhcpcd's
-	// resolv.conf hook removes them): resolv.conf keeps only its header.
-	if s.deps.Resolv != nil && hasDNS(s.applied) {
-		if err := s.deps.Resolv(&ipc.ApplyLease{}); err != nil {
-			s.log.Error("removing the lease's DNS settings from "+
-				"resolv.conf failed", "addr", r.Addr, "err", err)
-		}
-	}
-
-	s.applied = nil
 
 	return nil
 }

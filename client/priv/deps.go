@@ -137,9 +137,9 @@ type Deps struct {
 	Links <-chan bool
 
 	// Gone delivers an error naming the interface when it is deleted
-	// (or moved to another network namespace); Run then ends with it,
-	// rather than run deaf, so that a service manager can start the
-	// client again. nil when not watched.
+	// (or moved to another network namespace), or when its link watch
+	// ends; Run then ends with it, rather than run deaf, so that a
+	// service manager can start the client again. nil when not watched.
 	Gone <-chan error
 
 	// Addrs lists the IPv4 addresses on the interface. The supervisor

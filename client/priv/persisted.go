@@ -51,6 +51,7 @@ func (s *Supervisor) adopt(now time.Time) {
 	}
 
 	s.applied = r
+	s.dnsWritten = hasDNS(r) // an earlier run wrote them, if it could
 	if r.MTU != 0 {
 		s.mtu = min(s.mtu, int(r.MTU))
 	}

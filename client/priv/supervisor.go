@@ -69,6 +69,10 @@ type Supervisor struct {
 	announceCancel context.CancelFunc // cancels the announcement, or nil
 	announceEnded  chan struct{}      // closed when the latest one ended
 
+	// dnsWritten is set while resolv.conf may hold a lease's DNS
+	// settings, so that they go when the lease does.
+	dnsWritten bool
+
 	sendWait  time.Duration // how long an event may wait for the engine
 	oversized dropCount     // frames longer than ipc.MaxFrameLen
 	behind    dropCount     // frames the engine was too far behind for
@@ -131,9 +135,10 @@ func (s *Supervisor) Restarts() int { return s.restarts }
 // until a lease is applied or the timeout passes. Either way it then asks
 // the engine to stop and waits for it.
 //
-// A packet socket that fails for good ends Run too, with an error that
-// names the interface, rather than leave the client deaf: a service
-// manager restarts it. The lease stays, as after a crash.
+// A packet socket that fails for good, and anything Deps.Gone reports
+// (the interface deleted, its link watch ended), ends Run too, with an
+// error that names the interface, rather than leave the client deaf: a
+// service manager restarts it. The lease stays, as after a crash.
 //
 // Before the first engine starts, a persisted lease whose address is on
 // the interface counts as applied (see adopt), so that the engine may
@@ -386,7 +391,9 @@ func (s *Supervisor) scheduleRestart() {
 }
 
 // stop asks the engine to finish, releasing the lease if release is set,
-// and serves its last requests until it exits or StopGrace passes.
+// and serves its last requests until it exits or StopGrace passes. When
+// no engine could release it (none was running, or it did not), the
+// lease is taken off the interface all the same, without a DHCPRELEASE.
 func (s *Supervisor) stop(release bool) error {
 	s.stopping = true
 	if s.restart != nil {
@@ -394,8 +401,26 @@ func (s *Supervisor) stop(release bool) error {
 		s.restart = nil
 	}
 
+	s.stopEngine(release)
+	if release && s.applied != nil {
+		addr := s.applied.Addr
+		if err := s.unapply(); err != nil {
+			s.log.Error("removing the lease on exit failed", "addr", addr,
+				"err", err)
+		} else {
+			s.log.Warn("lease removed on exit without a DHCPRELEASE: "+
+				"no engine could send one", "addr", addr)
+		}
+	}
+
+	return nil
+}
+
+// stopEngine asks the running engine, if any, to finish, and serves its
+// last requests until it exits or StopGrace passes.
+func (s *Supervisor) stopEngine(release bool) {
 	if s.eng == nil {
-		return nil
+		return
 	}
 
 	if !s.sendEvent(&ipc.Stop{Release: release}) {
@@ -418,8 +443,6 @@ func (s *Supervisor) stop(release bool) error {
 			grace.Reset(time.Hour)
 		}
 	}
-
-	return nil
 }
 
 // request handles one message from an engine's reader. Messages of an
