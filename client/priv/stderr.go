@@ -41,7 +41,8 @@ func newStderrRelay(log *slog.Logger) *stderrRelay {
 // relay logs the lines engine pid writes to r until r ends, then how
 // many the rate limit dropped, if any. Empty lines are skipped.
 func (s *stderrRelay) relay(r io.Reader, pid int) {
-	br := bufio.NewReaderSize(r, maxStderrLine)
+	// One byte more than a line, for its newline.
+	br := bufio.NewReaderSize(r, maxStderrLine+1)
 	rest := false // dropping the rest of a line that was too long
 	for {
 		line, err := br.ReadSlice('\n')
@@ -69,6 +70,7 @@ func (s *stderrRelay) relay(r io.Reader, pid int) {
 // line logs one line, within the rate limit.
 func (s *stderrRelay) line(b []byte, pid int, truncated bool) {
 	b = bytes.TrimSuffix(b, []byte("\n"))
+	b = b[:min(len(b), maxStderrLine)]
 	if len(b) == 0 {
 		return
 	}

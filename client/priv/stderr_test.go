@@ -46,8 +46,8 @@ func TestStderrRelay(t *testing.T) {
 		},
 		{
 			name: "longest line",
-			in:   long[1:] + "\n",
-			want: []string{rec + long[1:]},
+			in:   long + "\n",
+			want: []string{rec + long},
 		},
 		{
 			name: "too long",

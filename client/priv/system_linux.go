@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -93,11 +94,20 @@ func (s *system) open(cfg *config.Config) error {
 // our interface on s.links, and its deletion on s.gone: its packet socket
 // then reports ENETDOWN once, as when the link goes down, and nothing
 // after.
+//
+// A subscription that ends on a receive error (ENOBUFS after a burst of
+// link events, say) is reported on s.gone too: without it, neither
+// carrier changes nor the deletion would be seen.
 func (s *system) watchLinks() error {
 	updates := make(chan netlink.LinkUpdate, 16)
 	s.linkDone = make(chan struct{})
+	var lastErr atomic.Pointer[error]
 	err := netlink.LinkSubscribeWithOptions(updates, s.linkDone,
-		netlink.LinkSubscribeOptions{Namespace: s.ns})
+		netlink.LinkSubscribeOptions{
+			Namespace:         s.ns,
+			ErrorCallback:     func(err error) { lastErr.Store(&err) },
+			ReceiveBufferSize: linkWatchBuffer,
+		})
 	if err != nil {
 		return fmt.Errorf("priv: subscribing to link updates: %w", err)
 	}
@@ -112,13 +122,8 @@ func (s *system) watchLinks() error {
 			}
 
 			if u.Header.Type == unix.RTM_DELLINK {
-				// Buffered and sent once: an index is not reused
-				// while the subscription lasts.
-				select {
-				case s.gone <- fmt.Errorf("priv: interface %s was "+
-					"deleted", s.link.Name):
-				default:
-				}
+				s.fail(fmt.Errorf("priv: interface %s was deleted",
+					s.link.Name))
 
 				continue
 			}
@@ -135,9 +140,35 @@ func (s *system) watchLinks() error {
 				return
 			}
 		}
+
+		select {
+		case <-s.linkDone:
+			return
+		default:
+		}
+		cause := errors.New("the subscription was closed")
+		if p := lastErr.Load(); p != nil {
+			cause = *p
+		}
+		s.fail(fmt.Errorf("priv: watching the links of %s stopped: %w",
+			s.link.Name, cause))
 	}()
 
 	return nil
+}
+
+// linkWatchBuffer is the receive buffer of the link subscription, room
+// for thousands of link events, so that a burst of them (containers
+// starting, say) does not overflow it and end the subscription.
+const linkWatchBuffer = 1 << 20
+
+// fail reports on s.gone why the interface can no longer be served; only
+// the first report is kept, as Run ends on it.
+func (s *system) fail(err error) {
+	select {
+	case s.gone <- err:
+	default:
+	}
 }
 
 // close releases everything open opened. The address stays configured.
