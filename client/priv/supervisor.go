@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/safedhcp/safedhcp/client/ipc"
@@ -57,10 +58,10 @@ type Supervisor struct {
 	bound    bool            // a lease was applied (oneshot is done)
 	failed   bool            // the engine reported it gave up
 	stopping bool            // Stop was sent; waiting for the engine
-	restarts int             // engines started after the first
+	restarts atomic.Int64    // engines started after the first
 	logs     tokenBucket     // rate limit of the engine's log lines
 	sends    tokenBucket     // rate limit of the engine's payloads
-	killed   int             // engines killed for a bad request
+	killed   atomic.Int64    // engines killed for a bad request
 
 	probeSeq    int                // number of the latest probe
 	probeCancel context.CancelFunc // cancels the probe in flight, or nil
@@ -125,11 +126,12 @@ func NewSupervisor(opts Options, deps Deps, log *slog.Logger) *Supervisor {
 func (s *Supervisor) Applied() *ipc.ApplyLease { return s.applied }
 
 // Killed returns how many engines were killed for a request that failed
-// to decode or validate.
-func (s *Supervisor) Killed() int { return s.killed }
+// to decode or validate. It may be called while Run runs.
+func (s *Supervisor) Killed() int { return int(s.killed.Load()) }
 
-// Restarts returns how many engines were started after the first.
-func (s *Supervisor) Restarts() int { return s.restarts }
+// Restarts returns how many engines were started after the first. It may
+// be called while Run runs.
+func (s *Supervisor) Restarts() int { return int(s.restarts.Load()) }
 
 // Run supervises engines until ctx ends (daemon mode) or, in oneshot mode,
 // until a lease is applied or the timeout passes. Either way it then asks
@@ -314,7 +316,7 @@ func (s *Supervisor) startEngine() error {
 	}
 
 	if s.gen > 0 {
-		s.restarts++
+		s.restarts.Add(1)
 	}
 
 	s.gen++
@@ -358,7 +360,7 @@ func (s *Supervisor) startEngine() error {
 // request that got it killed was read (a Hello among them would
 // otherwise open a new session). Its exit schedules the restart.
 func (s *Supervisor) kill(reason string, err error) {
-	s.killed++
+	s.killed.Add(1)
 	s.log.Error("killing the engine", "reason", reason, "err", err,
 		"pid", s.eng.PID())
 	s.eng.Kill()
