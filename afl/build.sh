@@ -2,10 +2,9 @@
 # Builds the AFL++ persistent-mode binary for one fuzz target:
 #   afl/build.sh TARGET        -> out/afl/TARGET
 # TARGET is a name from fuzzers.Targets (codec-decode, frame, ...). The Go
-# harness is compiled with the libFuzzer instrumentation into a C archive
-# and linked with afl/driver.c by afl-clang-fast; afl/relay.c and
-# afl/glue.c are compiled by plain clang, so AFL++ counts none of their
-# edges.
+# harness is compiled with the libFuzzer instrumentation into a C archive;
+# afl/driver.c and afl/glue.c are compiled by plain clang, so AFL++ counts
+# none of their edges, and afl-clang-fast links them with AFL++'s runtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,8 +32,8 @@ if ((n == 0)); then
 fi
 
 clang -O2 -Wall -DNCOUNTERS="$n" -c -o "$tmp/glue.o" afl/glue.c
-clang -O2 -Wall -c -o "$tmp/relay.o" afl/relay.c
-AFL_QUIET=1 afl-clang-fast -O2 -Wall -o "$out/$target" afl/driver.c \
-	"$tmp/relay.o" "$tmp/glue.o" "$out/$target.a" -lpthread
+clang -O2 -Wall -c -o "$tmp/driver.o" afl/driver.c
+AFL_QUIET=1 afl-clang-fast -O2 -o "$out/$target" "$tmp/driver.o" \
+	"$tmp/glue.o" "$out/$target.a" -lpthread
 rm -f "$out/$target.h"
 echo "$out/$target"

@@ -1,7 +1,6 @@
 // glue.c is the part of the AFL++ driver that touches AFL++'s coverage
-// map and the Go runtime's counters. It is compiled by plain clang, apart
-// from driver.c: afl-clang-fast's pass declares AFL's map pointer itself
-// and a second declaration in the same file would clash with it.
+// map and the Go runtime's counters. Like driver.c, it is compiled by
+// plain clang, so it counts no edges of its own.
 //
 // Go counts edges in 8-bit counters (the .go.fuzzcntrs section) and
 // announces them through __sanitizer_cov_8bit_counters_init; AFL++'s
@@ -15,7 +14,8 @@
 
 #include "glue.h"
 
-// FOLD_BASE leaves the first map entries to the driver's own edges.
+// FOLD_BASE keeps the counters clear of the map's first entries, where
+// code compiled by afl-clang-fast counts its edges (the driver has none).
 #define FOLD_BASE 64
 
 // MAX_MAP is the largest map the driver asks for: afl-fuzz's default, so
@@ -31,10 +31,8 @@
 #error "build with -DNCOUNTERS=<size of the Go archive's .go.fuzzcntrs>"
 #endif
 
-// AFL++'s runtime (afl-compiler-rt) variables.
+// AFL++'s coverage map, which AFL++'s runtime (afl-compiler-rt) maps.
 extern uint8_t *__afl_area_ptr;
-extern uint32_t __afl_map_size;
-extern uint32_t __afl_final_loc;
 
 // The Go counters, as the Go runtime announces them.
 static uint8_t *cntrs;
@@ -63,25 +61,14 @@ void __sanitizer_weak_hook_strcmp(void *pc, const char *a, const char *b,
 	(void)result;
 }
 
-// map_size is the AFL map size that covers every Go counter, capped.
-static uint32_t map_size(void) {
+uint32_t glue_map_size(void) {
 	size_t n = FOLD_BASE + (size_t)NCOUNTERS;
 	n = (n + 63) & ~(size_t)63;
+
 	return n > MAX_MAP ? MAX_MAP : (uint32_t)n;
 }
 
-void glue_size_map(void) {
-	uint32_t n = map_size();
-	if (__afl_final_loc < n - 1) {
-		__afl_final_loc = n - 1;
-	}
-	if (__afl_map_size < n) {
-		__afl_map_size = n;
-	}
-}
-
 int glue_start(void) {
-	uint32_t n = map_size();
 
 	if (cntrs == NULL || ncntrs != NCOUNTERS) {
 		fprintf(stderr, "afl driver: %zu Go counters, built for %d\n",
@@ -89,15 +76,7 @@ int glue_start(void) {
 		return -1;
 	}
 	memset(cntrs, 0, ncntrs);
-
-	if (__afl_map_size < n) {
-		n = __afl_map_size;
-	}
-	if (n <= FOLD_BASE) {
-		fprintf(stderr, "afl driver: map of %u bytes too small\n", n);
-		return -1;
-	}
-	span = n - FOLD_BASE;
+	span = glue_map_size() - FOLD_BASE;
 
 	return 0;
 }

@@ -1,13 +1,14 @@
 // glue.h declares the coverage glue between Go's counters and AFL++'s
-// map (glue.c) that the persistent-mode driver (driver.c) and the harness
-// side of its relay (relay.c) call.
+// map (glue.c) that the persistent-mode driver (driver.c) calls.
 
 #ifndef SAFEDHCP_AFL_GLUE_H
 #define SAFEDHCP_AFL_GLUE_H
 
-// glue_size_map makes AFL++'s runtime report a map large enough for the
-// Go counters; call it before the fork server starts.
-void glue_size_map(void);
+#include <stdint.h>
+
+// glue_map_size returns the size of the AFL++ map the Go counters fold
+// into: the size the fork server announces.
+uint32_t glue_map_size(void);
 
 // glue_start clears the counters the Go runtime's start-up counted and
 // checks they are the ones the driver was built for; call it after the

@@ -1,5 +1,10 @@
 package fuzzers
 
+import (
+	"bytes"
+	"time"
+)
+
 // Target names one harness. Name is the corpus directory under corpus/,
 // the AFL and libFuzzer binary name and the OSS-Fuzz fuzzer name (with
 // the prefix fuzz_ and dashes turned into underscores). Func is the name
@@ -28,8 +33,9 @@ func Targets() []Target {
 
 // Lookup returns the harness called name and whether it exists. Besides
 // Targets it knows "selftest", which panics on input starting with
-// "crash": CI uses it to check that each engine reports a panic as a
-// crash.
+// "crash" and sleeps for a minute on input starting with "hang": CI uses
+// it to check that each engine reports a panic as a crash, and that the
+// AFL++ driver reports both and goes on.
 func Lookup(name string) (func(data []byte) int, bool) {
 	if name == "selftest" {
 		return selftest, true
@@ -43,10 +49,14 @@ func Lookup(name string) (func(data []byte) int, bool) {
 	return nil, false
 }
 
-// selftest panics when data starts with "crash".
+// selftest panics when data starts with "crash" and sleeps for a minute
+// when it starts with "hang".
 func selftest(data []byte) int {
-	if len(data) >= 5 && string(data[:5]) == "crash" {
+	if bytes.HasPrefix(data, []byte("crash")) {
 		bug("selftest input")
+	}
+	if bytes.HasPrefix(data, []byte("hang")) {
+		time.Sleep(time.Minute)
 	}
 
 	return 0
