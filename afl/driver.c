@@ -98,8 +98,7 @@ static struct shared *sh;
 // from standard input (a reproduction by hand).
 static int served;
 
-// The test case afl-fuzz writes into shared memory, or NULL when it
-// writes it to standard input.
+// The test case afl-fuzz writes into shared memory.
 static uint32_t *shm_len;
 static uint8_t *shm_buf;
 
@@ -138,13 +137,13 @@ static int hello(void) {
 	if (read4(CTL_FD, &reply) != 0) {
 		_exit(1);
 	}
-	if ((reply & (OPT_ENABLED | OPT_SHDMEM_FUZZ)) !=
-	    (OPT_ENABLED | OPT_SHDMEM_FUZZ)) {
-		return 0;
-	}
 
+	// afl-fuzz and its tools either take the offer or stop.
 	const char *id = getenv("__AFL_SHM_FUZZ_ID");
-	uint8_t *p = id ? shmat(atoi(id), NULL, 0) : (void *)-1;
+	uint8_t *p = (void *)-1;
+	if ((reply & OPT_SHDMEM_FUZZ) != 0 && id != NULL) {
+		p = shmat(atoi(id), NULL, 0);
+	}
 	if (p == (void *)-1) {
 		fprintf(stderr, "afl driver: no shared test case buffer\n");
 		_exit(1);
@@ -241,9 +240,10 @@ __attribute__((constructor(200))) static void start(void) {
 	setenv("__AFL_DEFER_FORKSRV", "1", 1);
 }
 
-// input returns the current test case.
+// input returns the current test case: afl-fuzz's, or standard input's
+// when run by hand.
 static const uint8_t *input(size_t *size) {
-	if (shm_buf != NULL) {
+	if (served) {
 		uint32_t n = *shm_len;
 		*size = n > MAX_INPUT ? MAX_INPUT : n;
 		return shm_buf;
@@ -251,9 +251,6 @@ static const uint8_t *input(size_t *size) {
 
 	size_t n = 0;
 	ssize_t r;
-	if (served) {
-		lseek(0, 0, SEEK_SET);
-	}
 	while (n < MAX_INPUT &&
 	       ((r = read(0, stdin_buf + n, MAX_INPUT - n)) > 0 ||
 	        (r < 0 && errno == EINTR))) {
