@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export AFL_SKIP_CPUFREQ=1 AFL_QUIET=1
+export AFL_KILL_SIGNAL=12 # SIGUSR2: see afl/run.sh
 for target in "$@"; do
 	afl/build.sh "$target" >/dev/null
 	tmp=out/cmin/$target

@@ -22,6 +22,13 @@
 // the next one. Both sides keep to the order afl-fuzz expects (PID, then
 // status) through a state word they share.
 //
+// A timeout kill that can be caught (AFL_KILL_SIGNAL=12, SIGUSR2, as
+// afl/run.sh sets it) is handled by the harness process: it ends itself
+// only if its run has not ended, so that exactly one of the two writes
+// the status even when the kill and the end of the run meet. Its coverage
+// so far goes into AFL++'s map first, as a panicking harness's does (in
+// fuzzers/libfuzzer), so afl-fuzz can tell hangs and crashes apart.
+//
 // The protocol is the one AFL++ 4.04c's runtime speaks (newer afl-fuzz
 // still accepts it). AFL++'s runtime is still linked (by afl-clang-fast):
 // it maps the coverage map and provides the comparison hooks Go calls, so
@@ -78,13 +85,17 @@ __attribute__((used)) static volatile const char sig_persistent[] =
 	"##SIG_AFL_PERSISTENT##";
 __attribute__((used)) static volatile const char sig_shm[] = "__AFL_SHM_ID";
 
-// LLVMFuzzerTestOneInput is exported by the Go archive.
+// Exported by the Go archive: the harness, and a no-op that returns once
+// the Go runtime has started.
 extern int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+extern void SafedhcpReady(void);
 
 // The states of the harness process, in the word it shares with the fork
-// server: between runs, a request read (its PID not yet written), and a
-// run under way (its PID written, its status not).
-enum { IDLE, REQUESTED, RUNNING };
+// server: between runs, a request read (its PID not yet written), a run
+// under way (its PID written), its status being written, and a run that
+// timed out (on AFL_KILL_SIGNAL) and is being ended. Once out of RUNNING,
+// a run's status is written by exactly one of the two.
+enum { IDLE, REQUESTED, RUNNING, WRITING, KILLED };
 
 // shared is what the fork server and its harness process share.
 struct shared {
@@ -98,7 +109,8 @@ static struct shared *sh;
 // from standard input (a reproduction by hand).
 static int served;
 
-// The test case afl-fuzz writes into shared memory.
+// The test case afl-fuzz writes into shared memory, or NULL when a tool
+// that offers none (afl-analyze) writes it to standard input.
 static uint32_t *shm_len;
 static uint8_t *shm_buf;
 
@@ -127,21 +139,27 @@ static int write4(int fd, uint32_t v) {
 // hello announces the fork server and attaches the shared test case
 // buffer afl-fuzz offers. It returns -1 when no afl-fuzz is listening.
 static int hello(void) {
-	uint32_t size = glue_map_size();
+	const char *id = getenv("__AFL_SHM_FUZZ_ID");
+	uint32_t opts = OPT_ENABLED | OPT_MAPSIZE |
+	                OPT_SET_MAPSIZE(glue_map_size()) | OPT_NEWCMPLOG;
 	uint32_t reply;
 
-	if (write4(ST_FD, OPT_ENABLED | OPT_MAPSIZE | OPT_SET_MAPSIZE(size) |
-	                      OPT_NEWCMPLOG | OPT_SHDMEM_FUZZ) != 0) {
+	if (id != NULL) {
+		opts |= OPT_SHDMEM_FUZZ;
+	}
+	if (write4(ST_FD, opts) != 0) {
 		return -1;
 	}
+	if (id == NULL) {
+		return 0;
+	}
+
+	// afl-fuzz answers an offer of shared memory, and takes it or stops.
 	if (read4(CTL_FD, &reply) != 0) {
 		_exit(1);
 	}
-
-	// afl-fuzz and its tools either take the offer or stop.
-	const char *id = getenv("__AFL_SHM_FUZZ_ID");
 	uint8_t *p = (void *)-1;
-	if ((reply & OPT_SHDMEM_FUZZ) != 0 && id != NULL) {
+	if ((reply & OPT_SHDMEM_FUZZ) != 0) {
 		p = shmat(atoi(id), NULL, 0);
 	}
 	if (p == (void *)-1) {
@@ -169,6 +187,43 @@ static void report(pid_t pid, int status, uint32_t state) {
 	}
 }
 
+// on_timeout ends a harness process on afl-fuzz's kill signal, unless
+// its run has ended: its status is then on its way and the signal came
+// too late to matter. The coverage so far goes into AFL++'s map first, so
+// that afl-fuzz can tell one hang from another.
+static void on_timeout(int sig) {
+	uint32_t running = RUNNING;
+
+	(void)sig;
+	if (atomic_compare_exchange_strong(&sh->state, &running, KILLED)) {
+		glue_fold();
+		kill(getpid(), SIGKILL);
+	}
+}
+
+// catch_timeouts handles afl-fuzz's kill signal when it can be caught
+// (AFL_KILL_SIGNAL, which afl/run.sh sets to SIGUSR2).
+// TODO: with the default SIGKILL, a timeout that lands as a run ends,
+// between the state word and the status, leaves afl-fuzz waiting.
+static void catch_timeouts(void) {
+	const char *env = getenv("AFL_KILL_SIGNAL");
+	int sig = env ? atoi(env) : SIGKILL;
+
+	if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP) {
+		return;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_timeout;
+	sa.sa_flags = SA_ONSTACK | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL) != 0) {
+		perror("afl driver: sigaction");
+		_exit(1);
+	}
+}
+
 // serve forks harness processes, one at a time, for as long as afl-fuzz
 // runs. It returns in each harness process.
 static void serve(void) {
@@ -188,6 +243,7 @@ static void serve(void) {
 			    getppid() != server) {
 				_exit(1);
 			}
+			catch_timeouts();
 			return;
 		}
 
@@ -199,8 +255,11 @@ static void serve(void) {
 			}
 		}
 
+		// WRITING is left to the harness process: it ends there only
+		// by an uncatchable kill, which may have come before or after
+		// its status went out.
 		uint32_t state = atomic_load(&sh->state);
-		if (state != IDLE) {
+		if (state == REQUESTED || state == RUNNING || state == KILLED) {
 			report(pid, status, state);
 			continue;
 		}
@@ -222,8 +281,13 @@ static void serve(void) {
 }
 
 __attribute__((constructor(200))) static void start(void) {
+	pid_t parent = getppid();
+
 	if (hello() != 0) {
 		return;
+	}
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) {
+		_exit(1);
 	}
 
 	sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE,
@@ -243,14 +307,18 @@ __attribute__((constructor(200))) static void start(void) {
 // input returns the current test case: afl-fuzz's, or standard input's
 // when run by hand.
 static const uint8_t *input(size_t *size) {
-	if (served) {
+	if (shm_buf != NULL) {
 		uint32_t n = *shm_len;
 		*size = n > MAX_INPUT ? MAX_INPUT : n;
 		return shm_buf;
 	}
 
+	// afl-analyze rewinds the file behind standard input for each run.
 	size_t n = 0;
 	ssize_t r;
+	if (served) {
+		lseek(0, 0, SEEK_SET);
+	}
 	while (n < MAX_INPUT &&
 	       ((r = read(0, stdin_buf + n, MAX_INPUT - n)) > 0 ||
 	        (r < 0 && errno == EINTR))) {
@@ -272,9 +340,9 @@ static void run(void) {
 }
 
 int main(void) {
-	// The first call waits for the Go runtime to start and announce its
-	// counters.
-	LLVMFuzzerTestOneInput(stdin_buf, 0);
+	// The first call into Go waits for the Go runtime to start and
+	// announce its counters.
+	SafedhcpReady();
 	if (glue_start() != 0) {
 		return 1;
 	}
@@ -299,13 +367,17 @@ int main(void) {
 
 		run();
 
-		// TODO: a timeout kill landing between these two steps leaves
-		// afl-fuzz waiting for a status; a run must end within a
-		// microsecond of afl-fuzz's timeout for that to happen.
-		atomic_store(&sh->state, IDLE);
+		uint32_t running = RUNNING;
+		if (!atomic_compare_exchange_strong(&sh->state, &running,
+		                                    WRITING)) {
+			for (;;) {
+				pause(); // on_timeout is ending the process
+			}
+		}
 		if (write4(ST_FD, STOPPED) != 0) {
 			_exit(EXIT_GONE);
 		}
+		atomic_store(&sh->state, IDLE);
 	}
 
 	_exit(EXIT_CYCLE);

@@ -20,6 +20,8 @@ afl/build.sh "$target" >/dev/null
 rm -rf "$out"
 
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+# SIGUSR2 on a timeout: the driver ends the run itself (afl/driver.c).
+export AFL_KILL_SIGNAL=12
 export AFL_FAST_CAL=1
 afl-fuzz -i "corpus/$target" -o "$out" -x "$dict" -t 1000 -V "$seconds" \
 	-- "out/afl/$target" >"$out.log" 2>&1 || {

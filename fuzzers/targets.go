@@ -2,6 +2,7 @@ package fuzzers
 
 import (
 	"bytes"
+	"strconv"
 	"time"
 )
 
@@ -33,9 +34,10 @@ func Targets() []Target {
 
 // Lookup returns the harness called name and whether it exists. Besides
 // Targets it knows "selftest", which panics on input starting with
-// "crash" and sleeps for a minute on input starting with "hang": CI uses
-// it to check that each engine reports a panic as a crash, and that the
-// AFL++ driver reports both and goes on.
+// "crash", sleeps for a minute on "hang" and busy-waits N microseconds on
+// "spinN": CI uses it to check that each engine reports a panic as a
+// crash, and that the AFL++ driver reports panics and timeouts, however
+// close to the timeout a run ends, and goes on.
 func Lookup(name string) (func(data []byte) int, bool) {
 	if name == "selftest" {
 		return selftest, true
@@ -49,14 +51,20 @@ func Lookup(name string) (func(data []byte) int, bool) {
 	return nil, false
 }
 
-// selftest panics when data starts with "crash" and sleeps for a minute
-// when it starts with "hang".
+// selftest panics when data starts with "crash", sleeps for a minute when
+// it starts with "hang" and busy-waits N microseconds on "spinN".
 func selftest(data []byte) int {
 	if bytes.HasPrefix(data, []byte("crash")) {
 		bug("selftest input")
 	}
 	if bytes.HasPrefix(data, []byte("hang")) {
 		time.Sleep(time.Minute)
+	}
+	if n, ok := bytes.CutPrefix(data, []byte("spin")); ok {
+		us, _ := strconv.Atoi(string(n))
+		d := time.Duration(us) * time.Microsecond
+		for start := time.Now(); time.Since(start) < d; {
+		}
 	}
 
 	return 0

@@ -14,6 +14,16 @@ package main
 
 // #include <stddef.h>
 // #include <stdint.h>
+//
+// // glue_fold is the AFL++ driver's (afl/glue.c); other engines leave it
+// // undefined, and weak, it is NULL.
+// extern void glue_fold(void) __attribute__((weak));
+//
+// static void fold(void) {
+// 	if (glue_fold) {
+// 		glue_fold();
+// 	}
+// }
 import "C"
 
 import (
@@ -43,11 +53,30 @@ func mustLookup(name string) func([]byte) int {
 // LLVMFuzzerTestOneInput runs the harness on one input. The input is
 // only borrowed: harnesses keep no reference to it.
 //
+// Under the AFL++ driver, a harness that panics has its coverage folded
+// into AFL++'s map on the way out, so that afl-fuzz can tell one crash
+// from another; the driver folds it itself after a run that returns.
+//
 //export LLVMFuzzerTestOneInput
 func LLVMFuzzerTestOneInput(data *C.uint8_t, size C.size_t) C.int {
+	returned := false
+	defer func() {
+		if !returned {
+			C.fold()
+		}
+	}()
+
 	harness(unsafe.Slice((*byte)(unsafe.Pointer(data)), int(size)))
+	returned = true
 
 	return 0
 }
+
+// SafedhcpReady does nothing. Like any call into Go from C, it returns
+// once the Go runtime has started and the packages are initialised: the
+// AFL++ driver calls it before its first run.
+//
+//export SafedhcpReady
+func SafedhcpReady() {}
 
 func main() {}
